@@ -1,0 +1,1 @@
+//! Sentence alignment of an article and its translation(s) into beads.

@@ -1,0 +1,1 @@
+//! Reports: alignment and match tables, analyses.

@@ -1,0 +1,1 @@
+//! SRX 2.0 segmentation rules: parse, run, and write.

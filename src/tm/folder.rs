@@ -1,0 +1,54 @@
+//! The `tm/` folder convention (as in an OmegaT project): TMX, CSV and TSV files placed in
+//! the folder that holds the memory are imported when tomo opens it, once per file content.
+
+use std::path::{Path, PathBuf};
+
+use super::store::{ImportOptions, ImportReport, TranslationMemory, content_hash};
+use crate::error::{Error, Result};
+use crate::formats::{self, Format, ReadOptions};
+
+/// What happened to one file in the folder.
+#[derive(Debug)]
+pub enum SyncEvent {
+    /// The file was new or changed and was imported.
+    Imported(PathBuf, ImportReport),
+    /// The file could not be imported; it is tried again next time.
+    Failed(Error),
+}
+
+/// Import every TMX/CSV/TSV file in `dir` whose content was not imported before. Files
+/// already imported with the same content are passed over; a changed file is imported
+/// again (de-duplicated as any import). A file that fails is reported, not fatal.
+pub fn sync(tm: &mut TranslationMemory, dir: &Path) -> Result<Vec<SyncEvent>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::from(e).in_file(dir))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && Format::from_path(p).is_some())
+        .collect();
+    files.sort();
+    let mut events = Vec::new();
+    for file in files {
+        let key = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let bytes = match std::fs::read(&file) {
+            Ok(b) => b,
+            Err(e) => {
+                events.push(SyncEvent::Failed(Error::from(e).in_file(&file)));
+                continue;
+            }
+        };
+        let hash = content_hash(&bytes);
+        if tm.imported_file_hash(&key)?.as_deref() == Some(hash.as_str()) {
+            continue;
+        }
+        let opts = ImportOptions { origin: Some(key.clone()) };
+        let result = formats::read_file(&file, &ReadOptions::default()).and_then(|items| tm.import(items, &opts));
+        match result {
+            Ok(report) => {
+                tm.record_imported_file(&key, &hash)?;
+                events.push(SyncEvent::Imported(file, report));
+            }
+            Err(e) => events.push(SyncEvent::Failed(e.in_file(&file))),
+        }
+    }
+    Ok(events)
+}

@@ -1,0 +1,70 @@
+//! Schema migrations, compiled in from `tm/schema/*.sql` and tracked with `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Migration `i` brings the schema from version `i` to `i + 1`. Append only: a released
+/// migration is never edited.
+const MIGRATIONS: &[&str] = &[include_str!("../../tm/schema/001_init.sql")];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Bring `conn` up to [`VERSION`], each migration in its own transaction. Refuses a
+/// database written by a newer tomo, or a SQLite file that is not a tomo memory.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > VERSION {
+        return Err(Error::new(
+            ErrorKind::Database,
+            format!(
+                "the memory has schema version {current}, newer than this tomo understands ({VERSION}); upgrade tomo"
+            ),
+        ));
+    }
+    if current == 0 {
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+        if tables > 0 {
+            return Err(Error::new(ErrorKind::Database, "this SQLite file is not a tomo memory"));
+        }
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        // user_version takes no bound parameter; the value is our own integer.
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_fresh_and_is_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+    }
+
+    #[test]
+    fn refuses_foreign_database() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (x)").unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert!(err.to_string().contains("not a tomo memory"));
+    }
+
+    #[test]
+    fn refuses_newer_schema() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA user_version = 999").unwrap();
+        assert!(migrate(&mut conn).unwrap_err().to_string().contains("newer"));
+    }
+}

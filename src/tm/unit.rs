@@ -1,0 +1,176 @@
+//! The translation unit: one meaning, one variant per language (TMX `tu`/`tuv`).
+
+use crate::lang::Lang;
+
+/// A translation unit with its metadata. Readers produce these, the store keeps them,
+/// writers export them. Metadata that tomo does not interpret is kept verbatim
+/// (`attrs`, `props`, `notes`) so a round trip through tomo loses nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unit {
+    /// TMX `tuid`, if the source had one.
+    pub tuid: Option<String>,
+    /// The source language of this unit; `None` for `*all*` or unknown.
+    pub srclang: Option<Lang>,
+    /// Creation date, TMX format `YYYYMMDDThhmmssZ`.
+    pub created: Option<String>,
+    /// Creator (TMX `creationid`).
+    pub created_by: Option<String>,
+    /// Last change date, TMX format.
+    pub changed: Option<String>,
+    /// Last changer (TMX `changeid`).
+    pub changed_by: Option<String>,
+    /// Where the unit came from: an import file name, or `article.txt#p3` for an aligned article.
+    pub origin: Option<String>,
+    /// How often the unit was used (TMX `usagecount`).
+    pub usage_count: u32,
+    /// Last use date, TMX format (TMX `lastusagedate`).
+    pub last_used: Option<String>,
+    /// Other `tu` attributes, verbatim, in input order (`datatype`, `segtype`, `o-tmf` ...).
+    pub attrs: Vec<(String, String)>,
+    /// Notes (TMX `note`).
+    pub notes: Vec<Note>,
+    /// Properties (TMX `prop`), including `x-` ones, verbatim.
+    pub props: Vec<Prop>,
+    /// One variant per language, in input order.
+    pub variants: Vec<Variant>,
+}
+
+/// One language's version of a unit (TMX `tuv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The language.
+    pub lang: Lang,
+    /// The segment as stored: the inner XML of TMX `<seg>`, inline markup (`bpt`, `ept`,
+    /// `ph` ...) kept, text XML-escaped. For input without markup it is the escaped text.
+    pub seg: String,
+    /// The plain text: `seg` without inline elements, unescaped. What a translator reads.
+    pub plain: String,
+    /// The sentence before this one in its document, when known (for 101 % context matches).
+    /// `Some("")` means the document starts here.
+    pub context_prev: Option<String>,
+    /// The sentence after this one in its document, when known. `Some("")` means it ends here.
+    pub context_next: Option<String>,
+    /// Other `tuv` attributes, verbatim (`creationdate`, `changeid`, `o-encoding` ...).
+    pub attrs: Vec<(String, String)>,
+    /// Notes on this variant.
+    pub notes: Vec<Note>,
+    /// Properties on this variant.
+    pub props: Vec<Prop>,
+}
+
+impl Variant {
+    /// A variant from plain text (no inline markup): `seg` is the XML-escaped text.
+    pub fn from_plain(lang: Lang, text: &str) -> Variant {
+        Variant {
+            lang,
+            seg: escape_xml(text),
+            plain: text.to_string(),
+            context_prev: None,
+            context_next: None,
+            attrs: Vec::new(),
+            notes: Vec::new(),
+            props: Vec::new(),
+        }
+    }
+}
+
+impl Unit {
+    /// A unit with just these variants and no metadata.
+    pub fn new(variants: Vec<Variant>) -> Unit {
+        Unit { variants, ..Default::default() }
+    }
+
+    /// The variant for `lang`, with region fallback (`ja` finds `ja-JP`); an exact tag
+    /// match is preferred over a fallback.
+    pub fn variant(&self, lang: &Lang) -> Option<&Variant> {
+        self.variants.iter().find(|v| &v.lang == lang).or_else(|| self.variants.iter().find(|v| lang.matches(&v.lang)))
+    }
+}
+
+/// A TMX `note`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Note {
+    /// `xml:lang` of the note, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// The note text.
+    pub text: String,
+}
+
+/// A TMX `prop`: a typed, free-form property.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Prop {
+    /// The `type` attribute (`x-origin`, `Txt::FileName` ...).
+    pub kind: String,
+    /// `xml:lang` of the prop, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// The value.
+    pub text: String,
+}
+
+/// Escape `&`, `<`, `>` (and `"` for safety in attributes) for XML text.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The current UTC time in TMX date format (`YYYYMMDDThhmmssZ`).
+pub fn tmx_now() -> String {
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    tmx_date(secs)
+}
+
+/// Seconds since the Unix epoch as a TMX date (`YYYYMMDDThhmmssZ`), UTC.
+pub fn tmx_date(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let rem = unix_secs.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(tmx_date(0), "19700101T000000Z");
+        assert_eq!(tmx_date(951_782_400), "20000229T000000Z");
+        assert_eq!(tmx_date(1_795_000_000), "20261118T110640Z");
+    }
+
+    #[test]
+    fn variant_lookup_prefers_exact_tag() {
+        let u = Unit::new(vec![
+            Variant::from_plain(Lang::parse("en-GB").unwrap(), "colour"),
+            Variant::from_plain(Lang::parse("en").unwrap(), "color"),
+        ]);
+        assert_eq!(u.variant(&Lang::parse("en").unwrap()).unwrap().plain, "color");
+        assert_eq!(u.variant(&Lang::parse("en-GB").unwrap()).unwrap().plain, "colour");
+    }
+
+    #[test]
+    fn escape() {
+        assert_eq!(escape_xml("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
+    }
+}
