@@ -88,8 +88,12 @@ impl fmt::Display for Position {
 }
 
 /// tomo's error: a kind, a message saying what to fix, a position, and the cause.
+/// Boxed so that `Result<T>` stays one pointer wide on the happy path.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     kind: ErrorKind,
     message: String,
     position: Position,
@@ -99,7 +103,7 @@ pub struct Error {
 impl Error {
     /// A new error of `kind` with a message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), position: Position::default(), source: None }
+        Error(Box::new(Inner { kind, message: message.into(), position: Position::default(), source: None }))
     }
 
     /// Shorthand for a [`ErrorKind::Parse`] error.
@@ -114,7 +118,7 @@ impl Error {
 
     /// Attach a position (replacing fields that are set in `pos`, keeping the others).
     pub fn at(mut self, pos: Position) -> Self {
-        let p = &mut self.position;
+        let p = &mut self.0.position;
         p.file = pos.file.or(p.file.take());
         p.line = pos.line.or(p.line);
         p.column = pos.column.or(p.column);
@@ -125,47 +129,47 @@ impl Error {
 
     /// Attach a file, unless one is already set (the innermost file wins).
     pub fn in_file(mut self, path: impl AsRef<Path>) -> Self {
-        if self.position.file.is_none() {
-            self.position.file = Some(path.as_ref().to_path_buf());
+        if self.0.position.file.is_none() {
+            self.0.position.file = Some(path.as_ref().to_path_buf());
         }
         self
     }
 
     /// Attach the underlying cause.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.0.source = Some(Box::new(source));
         self
     }
 
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// Where it happened.
     pub fn position(&self) -> &Position {
-        &self.position
+        &self.0.position
     }
 
     /// The message, without the position.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.position.is_empty() {
-            f.write_str(&self.message)
+        if self.0.position.is_empty() {
+            f.write_str(&self.0.message)
         } else {
-            write!(f, "{}: {}", self.position, self.message)
+            write!(f, "{}: {}", self.0.position, self.0.message)
         }
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.0.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 

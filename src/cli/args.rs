@@ -79,12 +79,14 @@ impl From<FormatArg> for Format {
 }
 
 /// clap value parser for a comma-separated language list (`ja,en-US`).
+#[allow(dead_code, reason = "for --from/--to, being built")]
 pub fn parse_langs(s: &str) -> Result<Vec<Lang>, String> {
     let langs = tomo::lang::parse_list(s).map_err(|e| e.to_string())?;
     if langs.is_empty() { Err("give at least one language tag".into()) } else { Ok(langs) }
 }
 
 /// clap value parser for one language tag.
+#[allow(dead_code, reason = "for --from/--to, being built")]
 pub fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).map_err(|e| e.to_string())
 }

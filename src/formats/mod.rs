@@ -40,6 +40,7 @@ impl Format {
 
 /// What a reader yields: a unit, or a unit it skipped and why.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant, reason = "nearly every item is a Unit; boxing would cost an allocation each")]
 pub enum ReadItem {
     /// A unit to import.
     Unit(Unit),

@@ -175,7 +175,7 @@ mod tests {
         let input = "A. B\nC.\n\n  D.  \n";
         assert_eq!(
             texts(input, NewlineMode::Para),
-            [("A.".into(), 0), ("B".into(), 1), ("C.".into(), 2), ("D.".into(), 3)]
+            [("A.".into(), 0), ("B".into(), 0), ("C.".into(), 1), ("D.".into(), 2)]
         );
         assert_eq!(
             texts(input, NewlineMode::Break),

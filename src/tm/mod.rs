@@ -2,6 +2,7 @@
 //! candidate index and the match scoring.
 
 pub mod folder;
+pub mod fuzzy;
 pub mod index;
 mod schema;
 pub mod store;

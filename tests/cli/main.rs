@@ -1,0 +1,4 @@
+//! End-to-end tests of the `tomo` binary, one themed module per area, linked once.
+
+mod store;
+mod util;

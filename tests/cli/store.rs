@@ -1,0 +1,39 @@
+//! `tomo stats`, the database location rules, and exit codes.
+
+use predicates::prelude::*;
+
+use crate::util::TestEnv;
+
+#[test]
+fn stats_creates_the_memory_under_tm_folder() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path("tm")).unwrap();
+    let out = env.tomo().args(["stats", "--json"]).assert().success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["units"], 0);
+    assert!(v["path"].as_str().unwrap().ends_with("tm/tomo.db"), "{v}");
+    assert!(env.path("tm/tomo.db").exists());
+}
+
+#[test]
+fn db_flag_beats_env_and_tm_folder() {
+    let env = TestEnv::new();
+    std::fs::create_dir(env.path("tm")).unwrap();
+    let out = env.tomo().args(["--db", "x.db", "stats", "--json"]).env("TOMO_DB", "y.db").assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["path"], "x.db");
+    let out = env.tomo().args(["stats", "--json"]).env("TOMO_DB", "y.db").assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["path"], "y.db");
+}
+
+#[test]
+fn a_file_that_is_not_a_memory_is_an_error_with_exit_2() {
+    let env = TestEnv::new();
+    env.write("not.db", "this is not sqlite at all, just text that is long enough to be a header");
+    env.tomo()
+        .args(["--db", "not.db", "stats"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("tomo: error:").and(predicates::str::contains("not.db")));
+}
