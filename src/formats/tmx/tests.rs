@@ -323,6 +323,12 @@ fn units_without_srclang_round_trip_under_a_header_srclang() {
     let units = vec![with, without, other];
     let path = write_tmx(&dir, &WriteHeader { srclang: Some(l("ja")), langs: vec![] }, &units);
     assert_eq!(units_at(&path), units);
+    // A unit whose source variant is gone (exported with --langs en,ko) inherits the header's.
+    let mut cut = Unit::new(vec![Variant::from_plain(l("en"), "one"), Variant::from_plain(l("ko"), "하나")]);
+    cut.srclang = Some(l("ja"));
+    let path = write_tmx(&dir, &WriteHeader { srclang: Some(l("en")), langs: vec![] }, &[cut]);
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("<tu srclang"));
+    assert_eq!(units_at(&path)[0].srclang, Some(l("en")));
 }
 
 fn units_at(path: &Path) -> Vec<Unit> {

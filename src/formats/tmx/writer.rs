@@ -64,14 +64,18 @@ impl TmxWriter {
         Ok(TmxWriter { out, srclang: header.srclang.clone(), buf: String::with_capacity(4096), written: Vec::new() })
     }
 
-    /// The tu's `srclang` attribute, if it needs one: the unit's own source language
-    /// when the header's is different, and `*all*` when the unit names none (or none of
-    /// its variants) while the header does, so that a re-import gives back the same unit.
+    /// The tu's `srclang` attribute, if it needs one. A unit's own source language is
+    /// written when it differs from the header's. A unit without one (or whose source
+    /// variant was filtered out by `--langs`) inherits the header's if it has that
+    /// variant, and otherwise says `*all*`: a reader would skip it for lacking a variant
+    /// in the header's source language.
     fn tu_srclang<'u>(&self, unit: &'u Unit) -> Option<&'u str> {
-        let own = unit.srclang.as_ref().filter(|s| unit.variants.iter().any(|v| s.matches(&v.lang)));
+        let has = |l: &Lang| unit.variants.iter().any(|v| l.matches(&v.lang));
+        let own = unit.srclang.as_ref().filter(|s| has(s));
         match (own, &self.srclang) {
             (Some(own), Some(header)) if own == header => None,
             (Some(own), _) => Some(own.as_str()),
+            (None, Some(header)) if has(header) => None,
             (None, Some(_)) => Some("*all*"),
             (None, None) => None,
         }
