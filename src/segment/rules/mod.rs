@@ -7,10 +7,12 @@
 //! to a data file, not to code.
 
 mod data;
+mod export;
 mod protect;
 mod scan;
 
 pub use data::LangRules;
+pub use export::builtin_srx;
 
 use super::Segmenter;
 use crate::lang::{Lang, Script};
