@@ -31,6 +31,19 @@ impl Spans {
     }
 }
 
+/// Bytes that may start a bracket or quote: the ASCII ones, and the lead bytes C2, E2, E3,
+/// EF that every non-ASCII entry of [`PAIRS`] has.
+static BRACKET_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let bytes = b"()[]{}\"'\xC2\xE2\xE3\xEF";
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// Bracket kinds; straight quotes pair with themselves.
 const PAIRS: &[(char, char)] = &[
     ('(', ')'),
@@ -53,6 +66,10 @@ const PAIRS: &[(char, char)] = &[
 
 fn kind_of(c: char) -> Option<(usize, bool, bool)> {
     // (kind, can open, can close)
+    if !matches!(c, '(' | ')' | '[' | ']' | '{' | '}' | '"' | '\'' | '\u{AB}' | '\u{BB}' | '\u{2018}'..='\u{201D}' | '\u{3008}'..='\u{3015}' | '\u{FF08}' | '\u{FF09}' | '\u{FF3B}' | '\u{FF3D}')
+    {
+        return None;
+    }
     PAIRS.iter().position(|&(o, cl)| o == c || cl == c).map(|k| {
         let (o, cl) = PAIRS[k];
         (k, o == c, cl == c)
@@ -68,12 +85,11 @@ pub(super) fn find(block: &str, cap: usize, faces: bool) -> Spans {
     let bytes = block.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 && !matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'"' | b'\'') {
+        if !BRACKET_BYTE[bytes[i] as usize] {
             i += 1;
             continue;
         }
-        let c = block[i..].chars().next().expect("i is on a char boundary");
+        let c = block[i..].chars().next().expect("a lead byte is on a char boundary");
         let len = c.len_utf8();
         let Some((kind, opens, closes)) = kind_of(c) else {
             i += len;
@@ -106,6 +122,9 @@ pub(super) fn find(block: &str, cap: usize, faces: bool) -> Spans {
                 }
             }
         } else if opens {
+            if stack.first().is_some_and(|&(_, p)| i - p > cap) {
+                stack.retain(|&(_, p)| i - p <= cap); // expired openers never close
+            }
             stack.push((kind, i));
         }
         i += len;

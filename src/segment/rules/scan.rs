@@ -20,12 +20,14 @@ pub(super) fn breaks(r: &LangRules, block: &str) -> Vec<usize> {
     let mut skip = 0usize;
     let mut i = 0usize;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 && !matches!(b, b'.' | b'?' | b'!' | b'(' | b'~' | b'^') {
+        if !MARK_BYTE[bytes[i] as usize] {
             i += 1;
             continue;
         }
-        let c = block[i..].chars().next().expect("i is on a char boundary");
+        let Some(c) = block.get(i..).and_then(|s| s.chars().next()) else {
+            i += 1; // a continuation byte of a character we skip whole
+            continue;
+        };
         let face = if matches!(c, '(' | '（') { spans.emoticon_at(i) } else { None };
         if face.is_none() && !is_terminator(c, style) {
             i += c.len_utf8();
@@ -77,6 +79,29 @@ fn informal_endings(r: &LangRules, block: &str, spans: &Spans, out: &mut Vec<usi
         }
     }
 }
+
+/// Bytes worth a look in the main loop: ASCII marks, and the lead bytes of the UTF-8
+/// sequences that hold every non-ASCII mark `is_terminator` knows (kanji and hangul, whose
+/// lead bytes are 0xE4..=0xED, are skipped a byte at a time without decoding).
+static MARK_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let ascii = b".?!(~^";
+    let mut k = 0;
+    while k < ascii.len() {
+        t[ascii[k] as usize] = true;
+        k += 1;
+    }
+    // Arabic and Urdu (D8, DB), Armenian (D6), Devanagari (E0), Ethiopic and Burmese (E1),
+    // general punctuation and symbols (E2), CJK punctuation and jamo (E3), full-width forms
+    // (EF), emoji (F0).
+    let leads = [0xD6u8, 0xD8, 0xDB, 0xE0, 0xE1, 0xE2, 0xE3, 0xEF, 0xF0];
+    let mut k = 0;
+    while k < leads.len() {
+        t[leads[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
 
 /// A run of sentence-final marks with the closers and footnote marks that belong to it.
 struct Run {
@@ -360,7 +385,7 @@ fn is_opener(c: char) -> bool {
 }
 
 fn is_bullet(c: char) -> bool {
-    matches!(c, '•' | '⁃' | '▪' | '◦' | '‣' | '·')
+    matches!(c, '•' | '⁃' | '▪' | '◦' | '‣')
 }
 
 /// List labels found in a block: where to break before them, and the label ranges whose
@@ -388,62 +413,71 @@ fn list_markers(block: &str) -> Markers {
     let b = block.as_bytes();
     let mut labels: Vec<Label> = Vec::new();
     let mut out = Markers::default();
-    let mut i = 0;
-    while i < b.len() {
-        if i > 0 && (b[i - 1] < 0x80 && !b[i - 1].is_ascii_whitespace() || !block.is_char_boundary(i)) {
-            i += 1;
-            continue;
-        }
-        let prev = block[..i].chars().next_back();
-        let after_bullet = block[..i].trim_end_matches(' ').chars().next_back().is_some_and(is_bullet);
-        if !(prev.is_none_or(char::is_whitespace) || after_bullet) {
-            i += 1;
-            continue;
-        }
-        let c = block[i..].chars().next().expect("char boundary");
-        if is_bullet(c) {
-            if i > 0 {
-                out.breaks.push(i);
+    // Labels end in `.` or `)`; bullets start with byte E2. Look only there.
+    for k in memchr::memchr3_iter(b'.', b')', 0xE2, b) {
+        if b[k] == 0xE2 {
+            let c = block[k..].chars().next().expect("E2 is a lead byte");
+            if is_bullet(c) && k > 0 && block[..k].chars().next_back().is_some_and(char::is_whitespace) {
+                out.breaks.push(k);
             }
-            i += c.len_utf8();
             continue;
         }
-        let digits = b[i..].iter().take(3).take_while(|x| x.is_ascii_digit()).count();
-        let (kind, value, len) = if (1..=2).contains(&digits) {
-            let v: u32 = block[i..i + digits].parse().unwrap_or(0);
-            (0u8, v, digits)
-        } else if c.is_ascii_alphabetic() && !b.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
-            let lower = c.to_ascii_lowercase();
-            (if c.is_ascii_lowercase() { 1 } else { 2 }, lower as u32 - 'a' as u32, 1)
+        if b[k] == b')' && k > 0 && b[k - 1] == b'.' {
+            continue; // the `.)` label was looked at from its `.`
+        }
+        let mut start = k;
+        while start > 0 && b[start - 1].is_ascii_digit() && k - start < 3 {
+            start -= 1;
+        }
+        let digits = k - start;
+        let (kind, value) = if (1..=2).contains(&digits) && (start == 0 || !b[start - 1].is_ascii_alphanumeric()) {
+            (0u8, block[start..k].parse().unwrap_or(0))
+        } else if digits == 0
+            && k > 0
+            && b[k - 1].is_ascii_alphabetic()
+            && (k == 1 || !b[k - 2].is_ascii_alphanumeric())
+        {
+            start = k - 1;
+            let c = b[start];
+            (if c.is_ascii_lowercase() { 1 } else { 2 }, u32::from(c.to_ascii_lowercase() - b'a'))
         } else {
-            i += c.len_utf8();
             continue;
         };
-        let rest = &block[i + len..];
-        let suffix = [".)", ".", ")"].into_iter().find(|s| rest.starts_with(s));
-        if let Some(suffix) = suffix {
-            let end = i + len + suffix.len();
-            let after = &block[end..];
-            let next = after.trim_start().chars().next();
-            let spaced = after.starts_with(' ');
-            // "A. Smith" is an initial, not a label; "A) Hello" is a label.
-            let ok = spaced
-                && next.is_some_and(|n| if kind == 0 { n.is_uppercase() } else { n.is_alphabetic() })
-                && !(kind == 2 && suffix == ".");
-            if ok {
-                labels.push(Label { start: i, end, kind, suffix, value, after_bullet });
-            }
+        let before = &block[..start];
+        let prev = before.chars().next_back();
+        let after_bullet = before.trim_end_matches(' ').chars().next_back().is_some_and(is_bullet);
+        if !(prev.is_none_or(char::is_whitespace) || after_bullet) {
+            continue;
         }
-        i += len;
+        let suffix = if b[k] == b'.' && b.get(k + 1) == Some(&b')') {
+            ".)"
+        } else if b[k] == b'.' {
+            "."
+        } else {
+            ")"
+        };
+        let end = k + suffix.len();
+        let after = &block[end..];
+        let next = after.trim_start().chars().next();
+        // "A. Smith" is an initial, not a label; "A) Hello" is a label.
+        let ok = after.starts_with(' ')
+            && next.is_some_and(|n| if kind == 0 { n.is_uppercase() } else { n.is_alphabetic() })
+            && !(kind == 2 && suffix == ".");
+        if ok {
+            labels.push(Label { start, end, kind, suffix, value, after_bullet });
+        }
     }
-    let has = |kind: u8, suffix: &str, value: u32| {
-        labels.iter().any(|l| l.kind == kind && l.suffix == suffix && l.value == value)
-    };
+    if labels.is_empty() {
+        return out;
+    }
+    let present: std::collections::HashSet<(u8, &str, u32)> =
+        labels.iter().map(|l| (l.kind, l.suffix, l.value)).collect();
+    let has = |kind: u8, suffix: &'static str, value: u32| present.contains(&(kind, suffix, value));
     for l in &labels {
         let accepted = if l.kind == 0 {
             (l.value > 0 && has(0, l.suffix, l.value - 1)) || has(0, l.suffix, l.value + 1)
         } else {
-            (0..=l.value).all(|v| has(l.kind, l.suffix, v)) && (l.value > 0 || has(l.kind, l.suffix, 1))
+            l.value < 26 && (0..=l.value).all(|v| has(l.kind, l.suffix, v)) && (l.value > 0 || has(l.kind, l.suffix, 1))
         };
         if accepted {
             if l.start > 0 && !l.after_bullet {
