@@ -36,6 +36,8 @@ pub struct LangRules {
     pub endings: Vec<String>,
     /// Words that look like they end in one of `endings` but are nouns (`주요`, `필요`).
     pub ending_exceptions: HashSet<String>,
+    /// Marks that end a sentence in this language beyond the common ones (Armenian `:`).
+    pub terminators: Vec<char>,
     /// Longest span, in bytes, that a quote or bracket may hold together; an opener whose
     /// closer is further away is treated as unclosed.
     pub quote_cap: usize,
@@ -48,6 +50,7 @@ impl LangRules {
         static JA: OnceLock<LangRules> = OnceLock::new();
         static KO: OnceLock<LangRules> = OnceLock::new();
         static ZH: OnceLock<LangRules> = OnceLock::new();
+        static HY: OnceLock<LangRules> = OnceLock::new();
         static DEFAULT: OnceLock<LangRules> = OnceLock::new();
         let style = style_for(lang);
         let (cell, name, text) = match lang.base() {
@@ -55,6 +58,7 @@ impl LangRules {
             "ja" => (&JA, "ja", include_str!("data/ja.txt")),
             "ko" => (&KO, "ko", include_str!("data/ko.txt")),
             "zh" | "yue" | "wuu" => (&ZH, "zh", include_str!("data/zh.txt")),
+            "hy" => (&HY, "hy", include_str!("data/hy.txt")),
             _ => (&DEFAULT, "default", include_str!("data/default.txt")),
         };
         cell.get_or_init(|| LangRules::parse(name, style, text))
@@ -84,6 +88,7 @@ impl LangRules {
                 "exclamation-words" => r.exclamation_words.extend(words),
                 "quotative" => r.quotative.extend(words),
                 "endings" => r.endings.extend(words),
+                "terminators" => r.terminators.extend(words.flat_map(|w| w.chars().collect::<Vec<_>>())),
                 "ending-exceptions" => r.ending_exceptions.extend(words),
                 other => panic!("rules/data/{name}.txt: unknown key {other:?} (a bug in the shipped data)"),
             }

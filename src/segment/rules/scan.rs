@@ -29,7 +29,7 @@ pub(super) fn breaks(r: &LangRules, block: &str) -> Vec<usize> {
             continue;
         };
         let face = if matches!(c, '(' | '（') { spans.emoticon_at(i) } else { None };
-        if face.is_none() && !is_terminator(c, style) {
+        if face.is_none() && !is_terminator(c, style) && !r.terminators.contains(&c) {
             i += c.len_utf8();
             continue;
         }
@@ -40,7 +40,7 @@ pub(super) fn breaks(r: &LangRules, block: &str) -> Vec<usize> {
             i = e.max(s + 1);
             continue;
         }
-        let run = Run::from(block, i, style, &spans);
+        let run = Run::from(block, i, style, &spans, &r.terminators);
         if run.end < block.len() && !spans.inside(&mut cursor, run.end) && decide(r, style, block, i, &run) {
             out.push(run.end);
         }
@@ -67,7 +67,8 @@ fn informal_endings(r: &LangRules, block: &str, spans: &Spans, out: &mut Vec<usi
         }
         let word = &block[word_start..k];
         word_start = k + 1;
-        if word.chars().count() < 2 || !block[k + 1..].chars().next().is_some_and(crate::lang::is_hangul) {
+        let syllable = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
+        if word.chars().count() < 2 || !block[k + 1..].chars().next().is_some_and(syllable) {
             continue;
         }
         let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
@@ -85,7 +86,7 @@ fn informal_endings(r: &LangRules, block: &str, spans: &Spans, out: &mut Vec<usi
 /// lead bytes are 0xE4..=0xED, are skipped a byte at a time without decoding).
 static MARK_BYTE: [bool; 256] = {
     let mut t = [false; 256];
-    let ascii = b".?!(~^";
+    let ascii = b".?!(~^:";
     let mut k = 0;
     while k < ascii.len() {
         t[ascii[k] as usize] = true;
@@ -118,7 +119,7 @@ struct Run {
 }
 
 impl Run {
-    fn from(block: &str, i: usize, style: Style, spans: &Spans) -> Run {
+    fn from(block: &str, i: usize, style: Style, spans: &Spans, extra: &[char]) -> Run {
         let mut j = i;
         let mut last = '.';
         let mut period = false;
@@ -132,7 +133,7 @@ impl Run {
                 continue;
             }
             let c = block[j..].chars().next().expect("j is on a char boundary");
-            if is_terminator(c, style) {
+            if is_terminator(c, style) || extra.contains(&c) {
                 period |= matches!(c, '.' | '．' | '。');
                 last = c;
                 marks += 1;
@@ -163,7 +164,11 @@ fn emoji_tail(block: &str, j: usize) -> usize {
     if trimmed.len() == rest.len() {
         return j;
     }
-    let n: usize = trimmed.chars().take_while(|&c| is_emoji(c)).map(char::len_utf8).sum();
+    let n: usize = trimmed
+        .chars()
+        .take_while(|&c| is_emoji(c) || ('ㄱ'..='ㅣ').contains(&c) || c == '^')
+        .map(char::len_utf8)
+        .sum();
     let after = &trimmed[n..];
     if n > 0 && after.chars().next().is_none_or(char::is_whitespace) { j + (rest.len() - trimmed.len()) + n } else { j }
 }
@@ -197,6 +202,10 @@ fn footnotes(block: &str, start: usize, mut j: usize, period_last: bool) -> usiz
                 .count();
         if k > j + 1 && k < b.len() && b[k] == b']' && b[j + 1].is_ascii_digit() {
             j = k + 1;
+        } else if let Some(close) = block[j..].char_indices().take(12).find(|&(_, c)| c == ']').map(|(n, _)| j + n)
+            && block[j..close].bytes().any(|x| x.is_ascii_digit())
+        {
+            j = close + 1; // a labelled note: [참고 2], [note 3]
         } else {
             break;
         }
@@ -242,12 +251,12 @@ fn decide_cjk(r: &LangRules, block: &str, i: usize, run: &Run) -> bool {
     if run.single && matches!(run.last, '.' | '．') && digit(prev) && digit(Some(next)) {
         return false; // a decimal: ３．２９, 2.1
     }
+    if block.as_bytes()[i] == b'.' && block[..i].trim().bytes().all(|b| b.is_ascii_digit()) {
+        return false; // a list number at the start: 1.）
+    }
     if run.single && run.last == '.' {
         if next.is_ascii_alphanumeric() || matches!(next, '@' | '_' | '-' | '/') {
             return false; // test1.py, an address
-        }
-        if block[..i].trim().bytes().all(|b| b.is_ascii_digit()) {
-            return false; // a list number at the start: 1.）
         }
         let word = ascii_word_before(block, i);
         if !word.is_empty() && r.never_final.contains(&word.to_ascii_lowercase()) && digit(Some(next)) {
@@ -269,21 +278,25 @@ fn decide_spaced(r: &LangRules, style: Style, block: &str, i: usize, run: &Run) 
     if style == Style::Korean && matches!(run.last, '~' | '～' | '^') && !korean_final(prev) {
         return false; // "며칠 전~ 아버님": a tilde ends a sentence only after a final ending
     }
+    let ellipsis = run.last == '…' || (run.marks > 1 && run.last == '.');
+    if style == Style::Korean && ellipsis && !korean_final(prev) {
+        return false; // "물론... 영화만": trailing off mid-sentence, not after a final ending
+    }
     if !next.is_whitespace() {
         if style == Style::Korean
-            && run.single
+            && (run.single || ellipsis)
             && prev.is_some_and(crate::lang::is_hangul)
             && (crate::lang::is_hangul(next) || is_opener(next) || matches!(next, '<' | '[' | '"' | '\''))
         {
             return true; // "줄거리다.극악의": Korean often omits the space after a period
         }
         // Full-width marks end a sentence with no space after them.
-        return matches!(run.last, '。' | '？' | '！')
+        return matches!(run.last, '。' | '？' | '！' | '።' | '፧')
             || (run.last == '．' && !(prev.is_some_and(|c| c.is_numeric()) && next.is_numeric()));
     }
     let rest = after.trim_start();
     let Some(first) = rest.chars().next() else { return false };
-    if first == '(' {
+    if first == '(' && style == Style::Spaced {
         return false; // "(cited from ...)" continues the sentence
     }
     let (w_start, word) = word_before(block, i);
@@ -364,7 +377,7 @@ fn is_terminator(c: char, style: Style) -> bool {
     match c {
         '.' | '?' | '!' | '…' | '。' | '．' | '？' | '！' | '‼' | '⁇' | '⁈' | '⁉' => true,
         // Arabic question mark, Urdu full stop, danda, Armenian, Ethiopic, Burmese.
-        '؟' | '۔' | '।' | '॥' | '։' | '።' | '။' => style != Style::Cjk,
+        '؟' | '۔' | '।' | '॥' | '։' | '።' | '፧' | '။' => style != Style::Cjk,
         // Informal Japanese ends sentences with these, and with emoji.
         '☆' | '★' | '♪' | '♫' => style == Style::Cjk,
         // Korean informal text ends sentences with laughter and emotive marks.
