@@ -29,7 +29,11 @@ pub(super) fn breaks(r: &LangRules, block: &str) -> Vec<usize> {
             continue;
         };
         let face = if matches!(c, '(' | '（') { spans.emoticon_at(i) } else { None };
-        if face.is_none() && !is_terminator(c, style) && !r.terminators.contains(&c) {
+        // Speech broken off with a dash ends a sentence too: `to--" At this moment`.
+        let cut_off = style == Style::Spaced
+            && matches!(c, '"' | '”')
+            && (block[..i].ends_with("--") || block[..i].ends_with('—'));
+        if face.is_none() && !cut_off && !is_terminator(c, style) && !r.terminators.contains(&c) {
             i += c.len_utf8();
             continue;
         }
@@ -86,7 +90,7 @@ fn informal_endings(r: &LangRules, block: &str, spans: &Spans, out: &mut Vec<usi
 /// lead bytes are 0xE4..=0xED, are skipped a byte at a time without decoding).
 static MARK_BYTE: [bool; 256] = {
     let mut t = [false; 256];
-    let ascii = b".?!(~^:";
+    let ascii = b".?!(~^:\"";
     let mut k = 0;
     while k < ascii.len() {
         t[ascii[k] as usize] = true;
@@ -170,15 +174,21 @@ fn emoji_tail(block: &str, j: usize) -> usize {
         .map(char::len_utf8)
         .sum();
     let after = &trimmed[n..];
-    if n > 0 && after.chars().next().is_none_or(char::is_whitespace) { j + (rest.len() - trimmed.len()) + n } else { j }
+    let only_emoji = trimmed[..n].chars().all(is_emoji);
+    if n > 0 && (only_emoji || after.chars().next().is_none_or(char::is_whitespace)) {
+        j + (rest.len() - trimmed.len()) + n
+    } else {
+        j
+    }
 }
 
 fn is_emoji(c: char) -> bool {
     matches!(c as u32, 0x1F300..=0x1FAFF)
 }
 
-/// Korean syllables that end a sentence (the last syllable of -다, -요, -죠, -까, -네, and of
-/// the written-style nominal endings -음, -임, -함, -됨).
+/// Korean syllables that end a sentence (the last syllable of -다, -요, -죠, -네, and of
+/// the written-style nominal endings -음, -임, -함, -됨). Not 까 and 지, which also end
+/// connectives (-니까, -지만 cut short).
 fn korean_final(c: Option<char>) -> bool {
     c.is_some_and(|c| {
         matches!(
@@ -237,6 +247,9 @@ fn footnotes(block: &str, start: usize, mut j: usize, period_last: bool) -> usiz
 }
 
 fn decide(r: &LangRules, style: Style, block: &str, i: usize, run: &Run) -> bool {
+    if block[..i].ends_with(['(', '（']) {
+        return false; // an aside mark, "(?)" or "(!)", is not a sentence end
+    }
     match style {
         Style::Cjk => decide_cjk(r, block, i, run),
         Style::Spaced | Style::Korean => decide_spaced(r, style, block, i, run),
@@ -297,7 +310,9 @@ fn decide_spaced(r: &LangRules, style: Style, block: &str, i: usize, run: &Run) 
     let rest = after.trim_start();
     let Some(first) = rest.chars().next() else { return false };
     if first == '(' && style == Style::Spaced {
-        return false; // "(cited from ...)" continues the sentence
+        // "(cited from ...)" continues the sentence; a whole sentence in parentheses between
+        // two sentences is one of its own: `think!" (Dinah was the cat.) "I hope`.
+        return parenthesized_sentence(rest);
     }
     let (w_start, word) = word_before(block, i);
     if word.is_empty() && (run.period || !block[..i].chars().any(char::is_alphanumeric)) {
@@ -340,6 +355,19 @@ fn decide_spaced(r: &LangRules, style: Style, block: &str, i: usize, run: &Run) 
         return false; // a date: 2021. 3. 5.
     }
     true
+}
+
+/// Does `rest` open with `(A whole sentence.)` that more text follows?
+fn parenthesized_sentence(rest: &str) -> bool {
+    let Some(close) = rest.char_indices().take(300).skip(1).find(|&(_, c)| matches!(c, '(' | ')')).map(|(k, _)| k)
+    else {
+        return false;
+    };
+    let inner = &rest[1..close];
+    rest[close..].starts_with(')')
+        && inner.chars().next().is_some_and(char::is_uppercase)
+        && inner.ends_with(['.', '?', '!'])
+        && !rest[close + 1..].trim().is_empty()
 }
 
 /// The word that ends at byte `i`, without the openers before it and the closers after it:
