@@ -70,7 +70,9 @@ pub fn segment(text: &str, segmenter: &dyn Segmenter, newline: NewlineMode) -> V
         let mut cuts = segmenter.breaks(body);
         cuts.push(body.len());
         for end in cuts {
-            if end <= start || end > body.len() {
+            // A segmenter that breaks the `breaks` contract (an offset out of order, out of
+            // range or inside a character) loses that break, never the text.
+            if end <= start || end > body.len() || !body.is_char_boundary(end) {
                 continue;
             }
             if let Some(r) = trimmed(body, start..end) {
@@ -176,6 +178,22 @@ mod tests {
             [("A.".into(), 0), ("B".into(), 0), ("C.".into(), 0), ("D.".into(), 1)]
         );
         assert_eq!(texts(input, NewlineMode::Wrap), [("A.".into(), 0), ("B\nC.".into(), 0), ("D.".into(), 1)]);
+    }
+
+    /// Returns offsets out of order, out of range and inside a character.
+    struct Broken;
+    impl Segmenter for Broken {
+        fn breaks(&self, _block: &str) -> Vec<usize> {
+            vec![2, 4, 1, 99]
+        }
+    }
+
+    #[test]
+    fn invalid_breaks_lose_the_break_not_the_text() {
+        let input = "aé b c";
+        let segs = segment(input, &Broken, NewlineMode::Para);
+        let texts: Vec<&str> = segs.iter().map(|s| s.text(input)).collect();
+        assert_eq!(texts, ["aé", "b c"]);
     }
 
     #[test]

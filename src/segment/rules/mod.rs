@@ -1,6 +1,6 @@
 //! tomo's built-in segmentation rules for en, ja, ko, zh and a default for other languages.
 //!
-//! The rules are one byte-level scanner ([`scan`]) driven by per-language data: word lists in
+//! The rules are one byte-level scanner (`scan.rs`) driven by per-language data: word lists in
 //! `rules/data/<lang>.txt` (abbreviations that never end a sentence, abbreviations that end
 //! one only before a sentence start, sentence-start words, Japanese quotative particles) and
 //! a [`Style`] saying how the script marks sentence ends. Adding an abbreviation is an edit
