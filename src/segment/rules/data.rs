@@ -25,6 +25,9 @@ pub struct LangRules {
     pub final_before_start: HashSet<String>,
     /// Abbreviations that end a sentence before any capitalized word (`a.m`, `p.m`).
     pub final_before_capital: HashSet<String>,
+    /// Words that, after `<number>.`, show that the number was an ordinal or a date
+    /// (German `am 12. Juni`), so the period does not end the sentence.
+    pub after_ordinal: HashSet<String>,
     /// Names written with an exclamation mark that does not end a sentence (`yahoo`).
     pub exclamation_words: HashSet<String>,
     /// Words that start a sentence after a `final_before_start` abbreviation (`the`, `it`).
@@ -86,6 +89,7 @@ impl LangRules {
                 "final-before-capital" => r.final_before_capital.extend(words),
                 "starters" => r.starters.extend(words),
                 "exclamation-words" => r.exclamation_words.extend(words),
+                "after-ordinal" => r.after_ordinal.extend(words),
                 "quotative" => r.quotative.extend(words),
                 "endings" => r.endings.extend(words),
                 "terminators" => r.terminators.extend(words.flat_map(|w| w.chars().collect::<Vec<_>>())),

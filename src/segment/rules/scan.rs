@@ -345,6 +345,9 @@ fn decide_spaced(r: &LangRules, style: Style, block: &str, i: usize, run: &Run) 
         .flat_map(char::to_lowercase)
         .collect();
     let next_word = next_word.split(['\'', '’']).next().unwrap_or("");
+    if lw.len() <= 2 && lw.bytes().all(|b| b.is_ascii_digit()) && r.after_ordinal.contains(next_word) {
+        return false; // an ordinal or a date: "am 12. Juni"
+    }
     if r.final_before_start.contains(&lw) || is_initialism(&lw) || (single && word == "I") {
         return r.starters.contains(next_word);
     }
@@ -515,8 +518,13 @@ fn list_markers(block: &str) -> Markers {
         labels.iter().map(|l| (l.kind, l.suffix, l.value)).collect();
     let has = |kind: u8, suffix: &'static str, value: u32| present.contains(&(kind, suffix, value));
     for l in &labels {
-        let accepted = if l.kind == 0 {
-            (l.value > 0 && has(0, l.suffix, l.value - 1)) || has(0, l.suffix, l.value + 1)
+        // A numbered list counts from 1 ("am 3. Mai ... der 4. Juni" is not a list), unless
+        // bullets mark its items; a lettered list counts from a.
+        let neighbour = (l.value > 0 && has(0, l.suffix, l.value - 1)) || has(0, l.suffix, l.value + 1);
+        let accepted = if l.kind == 0 && l.after_bullet {
+            neighbour
+        } else if l.kind == 0 {
+            neighbour && l.value >= 1 && l.value < 100 && (1..=l.value).all(|v| has(0, l.suffix, v))
         } else {
             l.value < 26 && (0..=l.value).all(|v| has(l.kind, l.suffix, v)) && (l.value > 0 || has(l.kind, l.suffix, 1))
         };
