@@ -49,7 +49,11 @@ fn run(shared: &Path, show: bool) -> tomo::Result<()> {
             }
         }
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        println!("translated {name} {ok} {total}");
+        println!(
+            "translated {name} {ok} {total} ({} rule sets, {} language maps)",
+            rules.language_rules.len(),
+            rules.maps.len()
+        );
     }
     let rules = SrxRules::load(&dir.join("srx/omegat_defaultRules.srx"))?;
     for lang in ["en", "ja"] {

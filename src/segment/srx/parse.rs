@@ -60,25 +60,13 @@ pub fn parse(xml: &str) -> Result<SrxRules> {
                     field = if local(&e) == "beforebreak" { TextField::Before } else { TextField::After };
                     text.clear();
                 }
+                "languagemap" => rules.maps.push(language_map(&e).map_err(|m| Error::parse(m).at(here()))?),
                 "options" => read_okapi_options(&e, &mut rules),
                 _ => {}
             },
             Event::Empty(e) => match local(&e).as_str() {
                 "header" => read_header(&e, &mut rules).map_err(|m| Error::parse(m).at(here()))?,
-                "languagemap" => {
-                    let pattern = attr(&e, "languagepattern").map_err(|m| Error::parse(m).at(here()))?;
-                    let name = attr(&e, "languagerulename").map_err(|m| Error::parse(m).at(here()))?;
-                    match (pattern, name) {
-                        (Some(pattern), Some(rules_name)) => {
-                            rules.maps.push(LanguageMap { pattern, rules: rules_name })
-                        }
-                        _ => {
-                            return Err(
-                                Error::parse("<languagemap> needs languagepattern and languagerulename").at(here())
-                            );
-                        }
-                    }
-                }
+                "languagemap" => rules.maps.push(language_map(&e).map_err(|m| Error::parse(m).at(here()))?),
                 // `<beforebreak/>`: an explicitly empty pattern, which matches the empty string.
                 "beforebreak" | "afterbreak" => {}
                 "rule" => {
@@ -153,6 +141,13 @@ fn push_rule(set: &mut Option<LanguageRules>, rule: SrxRule) -> std::result::Res
             Ok(())
         }
         None => Err("<rule> outside a <languagerule>".to_string()),
+    }
+}
+
+fn language_map(e: &BytesStart) -> std::result::Result<LanguageMap, String> {
+    match (attr(e, "languagepattern")?, attr(e, "languagerulename")?) {
+        (Some(pattern), Some(rules)) => Ok(LanguageMap { pattern, rules }),
+        _ => Err("<languagemap> needs languagepattern and languagerulename".to_string()),
     }
 }
 
