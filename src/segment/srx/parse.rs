@@ -29,6 +29,9 @@ pub fn parse(xml: &str) -> Result<SrxRules> {
     let mut current_rule: Option<SrxRule> = None;
     let mut field = TextField::None;
     let mut text = String::new();
+    // Elements still open: quick-xml reports a mismatched end tag but not a file that stops
+    // inside an element, and a truncated rule file must not load as a shorter rule set.
+    let mut depth = 0usize;
     loop {
         let event_start = reader.buffer_position() as usize;
         let event = reader.read_event().map_err(|e| {
@@ -36,6 +39,14 @@ pub fn parse(xml: &str) -> Result<SrxRules> {
             Error::parse(format!("malformed XML: {e}")).at(line_of(xml, at))
         })?;
         let here = || line_of(xml, event_start);
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof if depth > 0 => {
+                return Err(Error::parse("the file ends inside an element (truncated?)").at(line_of(xml, xml.len())));
+            }
+            _ => {}
+        }
         match event {
             Event::Start(e) | Event::Empty(e) if !saw_root => {
                 if local(&e) != "srx" {
