@@ -30,6 +30,15 @@ struct Pending {
 
 thread_local! {
     static PENDING: RefCell<Option<Pending>> = const { RefCell::new(None) };
+    static ENABLED: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Turn index maintenance off (or back on) in this thread. Only for the benchmark, which
+/// measures what the index costs an import; a memory imported with the index off finds
+/// nothing by lookup until [`rebuild`].
+#[doc(hidden)]
+pub fn set_enabled(on: bool) {
+    ENABLED.with(|e| e.set(on));
 }
 
 fn conn_id(tx: &Transaction<'_>) -> usize {
@@ -62,6 +71,9 @@ pub fn on_import_started(tx: &Transaction<'_>) {
 /// Called by the store for every variant it inserts, inside the import's transaction, so
 /// the index is never out of step with the units.
 pub fn on_variant_inserted(tx: &Transaction<'_>, variant_id: i64, lang: &Lang, norm: &str) -> Result<()> {
+    if !ENABLED.with(|e| e.get()) {
+        return Ok(());
+    }
     let id = conn_id(tx);
     let vid = u32::try_from(variant_id)
         .map_err(|_| crate::Error::new(crate::ErrorKind::Database, "variant id beyond the index's 32-bit range"))?;

@@ -4,7 +4,7 @@
 //! every variant with the same function is kept beside it: the tests and the benchmark
 //! check that both return the same matches.
 
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 
 use super::score::{self, HashMapId, Pattern, Penalty, PenaltyKind};
 use super::tokenize::{Granularity, Token, TokenKind, granularity, tokenize};
@@ -14,6 +14,16 @@ use crate::lang::Lang;
 use crate::text::normalize;
 use crate::tm::index;
 use crate::tm::unit::escape_xml;
+
+/// A list is read to refine bounds when it holds at most this many ids per candidate still
+/// above the threshold (reading an id costs a few nanoseconds, verifying a candidate a few
+/// microseconds).
+const REFINE_PER_CANDIDATE: usize = 200;
+
+thread_local! {
+    /// Per-variant overlap counts, indexed by variant id, all zero between lookups.
+    static SCRATCH: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// A query prepared for scoring many stored sources.
 pub struct Query {
@@ -110,18 +120,33 @@ impl TopK {
     }
 }
 
-const CANDIDATE_SQL: &str = "SELECT v.id, v.lang, v.norm, v.plain, v.seg, v.unit_id,
-        coalesce(u.changed, u.created, ''), u.usage_count
-    FROM variant v JOIN unit u ON u.id = v.unit_id";
+/// What stage two of a candidate's verification reads, once its distance is known to be
+/// good enough.
+struct Rest {
+    plain: String,
+    seg: String,
+    unit: i64,
+    recency: String,
+    usage: i64,
+}
 
-/// Score one stored source against the query; `None` when it cannot reach `floor`.
-fn evaluate(q: &Query, row: &Row<'_>, floor: u8) -> rusqlite::Result<Option<Hit>> {
-    let tag: String = row.get(1)?;
-    match Lang::parse(&tag) {
+const REST_SQL: &str = "SELECT v.plain, v.seg, v.unit_id, coalesce(u.changed, u.created, ''), u.usage_count
+    FROM variant v JOIN unit u ON u.id = v.unit_id WHERE v.id = ?1";
+
+fn fetch_rest(conn: &Connection, variant: i64) -> Result<Rest> {
+    let mut q = conn.prepare_cached(REST_SQL)?;
+    Ok(q.query_row([variant], |r| {
+        Ok(Rest { plain: r.get(0)?, seg: r.get(1)?, unit: r.get(2)?, recency: r.get(3)?, usage: r.get(4)? })
+    })?)
+}
+
+/// Score one stored source against the query; `None` when it cannot reach `floor`. Reads
+/// the stored text's other columns only when the edit distance allows it.
+fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String, floor: u8) -> Result<Option<Hit>> {
+    match Lang::parse(tag) {
         Ok(l) if q.lang.matches(&l) => {}
         _ => return Ok(None),
     }
-    let norm: String = row.get(2)?;
     let tokens = tokenize(&norm, q.granularity);
     let (ql, cl) = (q.classes.len(), tokens.len());
     // Length filter: even with every token of the shorter matched, the score is at most this.
@@ -134,8 +159,7 @@ fn evaluate(q: &Query, row: &Row<'_>, floor: u8) -> rusqlite::Result<Option<Hit>
     if base < floor {
         return Ok(None);
     }
-    let plain: String = row.get(3)?;
-    let seg: String = row.get(4)?;
+    let Rest { plain, seg, unit, recency, usage } = fetch_rest(conn, variant)?;
     let mut penalties = Vec::new();
     if seg != escape_xml(&plain) {
         penalties.push(Penalty { kind: PenaltyKind::Tags, points: PenaltyKind::Tags.points() });
@@ -163,19 +187,7 @@ fn evaluate(q: &Query, row: &Row<'_>, floor: u8) -> rusqlite::Result<Option<Hit>
     } else {
         MatchKind::Fuzzy
     };
-    Ok(Some(Hit {
-        variant: row.get(0)?,
-        unit: row.get(5)?,
-        score,
-        base,
-        distance,
-        kind,
-        penalties,
-        recency: row.get(6)?,
-        usage: row.get(7)?,
-        plain,
-        norm,
-    }))
+    Ok(Some(Hit { variant, unit, score, base, distance, kind, penalties, recency, usage, plain, norm }))
 }
 
 fn number_differences(qn: &str, qt: &[Token], sn: &str, st: &[Token]) -> usize {
@@ -234,48 +246,98 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     grams.sort_unstable();
     // Overlap a candidate needs for its bound to reach `min`.
     let need = (usize::from(min) * qlen).div_ceil(100) as u32;
-    let mut remaining = qlen as u32;
-    let mut counts: HashMapId<u32, u32> = HashMapId::default();
-    for &(df, key, w) in &grams {
-        if df == 0 {
-            remaining -= w;
-            continue;
+    let cands = SCRATCH.with(|scratch| {
+        let mut counts = scratch.borrow_mut();
+        let found = candidates(conn, &grams, qlen, need, min, &mut counts);
+        if found.is_err() {
+            // A failed read may leave counts behind; the next lookup needs them all zero.
+            counts.fill(0);
         }
-        if remaining >= need {
-            // An unseen variant could still reach `need` with this gram and the rest.
-            index::decode_into(&index::posting_blob(conn, key)?, |v| *counts.entry(v).or_insert(0) += w);
-        } else {
-            // Only tightening the bounds of known candidates; stop when a list costs more
-            // to read than verifying the candidates it could rule out.
-            if df as usize > 64 * counts.len() + 10_000 {
-                break;
-            }
-            index::decode_into(&index::posting_blob(conn, key)?, |v| {
-                if let Some(c) = counts.get_mut(&v) {
-                    *c += w;
-                }
-            });
-        }
-        remaining -= w;
-    }
-    let mut cands: Vec<(u8, u32)> = counts
-        .into_iter()
-        .map(|(v, c)| (score::overlap_bound((c + remaining) as usize, qlen), v))
-        .filter(|&(b, _)| b >= min)
-        .collect();
-    cands.sort_unstable_by(|a, b| b.cmp(a));
-    let mut stmt = conn.prepare_cached(&format!("{CANDIDATE_SQL} WHERE v.id = ?1"))?;
+        found
+    })?;
+    let mut stmt = conn.prepare_cached("SELECT lang, norm FROM variant WHERE id = ?1")?;
     for (bound, vid) in cands {
         let floor = top.floor();
         if bound < floor {
             break;
         }
-        let hit = stmt.query_row([vid], |row| evaluate(q, row, floor))?;
-        if let Some(hit) = hit {
+        let (tag, norm): (String, String) = stmt.query_row([vid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if let Some(hit) = evaluate(conn, q, i64::from(vid), &tag, norm, floor)? {
             consider(conn, &mut top, hit, p.to)?;
         }
     }
     Ok(top.hits)
+}
+
+/// Candidates with their overlap bound (≥ `min`), best bound first. `grams` are
+/// (document frequency, key, weight in the query), rarest first.
+fn candidates(
+    conn: &Connection,
+    grams: &[(u32, i64, u32)],
+    qlen: usize,
+    need: u32,
+    min: u8,
+    counts: &mut Vec<u16>,
+) -> Result<Vec<(u8, u32)>> {
+    let mut remaining = qlen as u32;
+    let mut touched: Vec<u32> = Vec::new();
+    let mut next = 0;
+    // Admission: while an unseen variant could still reach `need` with this gram and
+    // the ones after it, every variant on the list is a candidate.
+    while next < grams.len() && remaining >= need {
+        let (df, key, w) = grams[next];
+        next += 1;
+        if df > 0 {
+            let w = w.min(u32::from(u16::MAX)) as u16;
+            index::decode_into(&index::posting_blob(conn, key)?, |v| {
+                let v = v as usize;
+                if v >= counts.len() {
+                    counts.resize(v + 1 + v / 4, 0);
+                }
+                if counts[v] == 0 {
+                    touched.push(v as u32);
+                }
+                counts[v] = counts[v].saturating_add(w);
+            });
+        }
+        remaining -= grams[next - 1].2;
+    }
+    // Refinement: reading more lists only tightens the candidates' bounds; worth it
+    // while a list costs less to read than verifying the candidates it may rule out.
+    let above = |counts: &[u16], remaining: u32| -> usize {
+        touched
+            .iter()
+            .filter(|&&v| score::overlap_bound((u32::from(counts[v as usize]) + remaining) as usize, qlen) >= min)
+            .count()
+    };
+    let mut alive = above(counts, remaining);
+    while next < grams.len() && alive > 0 {
+        let (df, key, w) = grams[next];
+        if df as usize > REFINE_PER_CANDIDATE * alive {
+            break;
+        }
+        next += 1;
+        if df > 0 {
+            let w16 = w.min(u32::from(u16::MAX)) as u16;
+            index::decode_into(&index::posting_blob(conn, key)?, |v| {
+                if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
+                    *c = c.saturating_add(w16);
+                }
+            });
+        }
+        remaining -= w;
+        alive = above(counts, remaining);
+    }
+    let mut cands: Vec<(u8, u32)> = touched
+        .iter()
+        .map(|&v| (score::overlap_bound((u32::from(counts[v as usize]) + remaining) as usize, qlen), v))
+        .filter(|&(b, _)| b >= min)
+        .collect();
+    for &v in &touched {
+        counts[v as usize] = 0;
+    }
+    cands.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(cands)
 }
 
 /// The exact top-k by scoring every variant in the query's language: the reference the
@@ -286,10 +348,11 @@ pub fn brute_force(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<H
     if q.classes.is_empty() || p.limit == 0 {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare_cached(&format!("{CANDIDATE_SQL} WHERE v.lang_base = ?1"))?;
+    let mut stmt = conn.prepare_cached("SELECT id, lang, norm FROM variant WHERE lang_base = ?1")?;
     let mut rows = stmt.query([q.lang.base()])?;
     while let Some(row) = rows.next()? {
-        if let Some(hit) = evaluate(q, row, top.floor())? {
+        let (id, tag, norm): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        if let Some(hit) = evaluate(conn, q, id, &tag, norm, top.floor())? {
             consider(conn, &mut top, hit, p.to)?;
         }
     }
