@@ -155,6 +155,7 @@ impl TranslationMemory {
         I: IntoIterator<Item = Result<ReadItem>>,
     {
         let tx = self.conn.transaction()?;
+        index::on_import_started(&tx);
         let mut report = ImportReport::default();
         let now = super::unit::tmx_now();
         for item in items {
@@ -183,6 +184,7 @@ impl TranslationMemory {
                 progress(&report);
             }
         }
+        index::on_import_finished(&tx)?;
         tx.commit()?;
         progress(&report);
         Ok(report)
