@@ -17,18 +17,21 @@ TMX="$DIR/bench-$N.tmx"
 cargo build --release --quiet
 TOMO="$PWD/target/release/tomo"
 [ -s "$TMX" ] || python3 benches/gen_tmx.py "$N" "$TMX"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "input:   $TMX ($N units, $(du -h "$TMX" | cut -f1))"
 
 measure() { # label units command...
   local label="$1" units="$2"; shift 2
   local log="$DIR/time.log"
   /usr/bin/time -v "$@" >"$DIR/out.log" 2>"$log" || { cat "$DIR/out.log" "$log"; return 1; }
-  local secs rss
+  local secs rss cpu
   secs="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')"
+  cpu="$(awk -F': ' '/User time|System time/ { t += $2 } END { print t }' "$log")"
   rss="$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")"
-  awk -v l="$label" -v n="$units" -v s="$secs" -v r="$rss" \
-    'BEGIN { printf "%-34s %8.2f s  %10.0f units/s  peak %6.1f MB\n", l, s, n / s, r / 1024 }'
+  # CPU time is reported beside wall time because on a shared machine the wall clock
+  # mostly measures the neighbours.
+  awk -v l="$label" -v n="$units" -v s="$secs" -v c="$cpu" -v r="$rss" \
+    'BEGIN { printf "%-28s wall %7.2f s %9.0f units/s | cpu %7.2f s %9.0f units/s | peak %6.1f MB\n", l, s, n / s, c, n / c, r / 1024 }'
 }
 
 rm -f "$DIR"/bench.db*
