@@ -57,4 +57,3 @@ fn report(stage: &str, units: u64, start: Instant) {
     let secs = start.elapsed().as_secs_f64();
     println!("{stage:<40} {secs:8.2} s {:>12.0} units/s", units as f64 / secs);
 }
-
