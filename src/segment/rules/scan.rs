@@ -65,18 +65,17 @@ fn informal_endings(r: &LangRules, block: &str, spans: &Spans, out: &mut Vec<usi
     let b = block.as_bytes();
     let mut cursor = 0;
     let mut word_start = 0;
-    for k in 0..b.len() {
-        if b[k] != b' ' {
-            continue;
-        }
+    for k in memchr::memchr_iter(b' ', b) {
         let word = &block[word_start..k];
         word_start = k + 1;
-        let syllable = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
-        if word.chars().count() < 2 || !block[k + 1..].chars().next().is_some_and(syllable) {
+        // The cheap test first: most words do not end in an ending.
+        if !r.endings.iter().any(|e| word.ends_with(e.as_str())) {
             continue;
         }
+        let syllable = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
         let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
-        if r.endings.iter().any(|e| word.ends_with(e.as_str()))
+        if word.chars().count() >= 2
+            && block[k + 1..].chars().next().is_some_and(syllable)
             && !r.ending_exceptions.contains(word)
             && !spans.inside(&mut cursor, k)
         {
