@@ -313,6 +313,9 @@ fn decide_spaced(r: &LangRules, style: Style, block: &str, i: usize, run: &Run) 
         // two sentences is one of its own: `think!" (Dinah was the cat.) "I hope`.
         return parenthesized_sentence(rest);
     }
+    if style == Style::Korean && r.quotative.iter().any(|q| rest.starts_with(q.as_str())) {
+        return false; // a quoted question: "알려주지? 라는 생각이"
+    }
     let (w_start, word) = word_before(block, i);
     if word.is_empty() && (run.period || !block[..i].chars().any(char::is_alphanumeric)) {
         return false; // a lone mark, or a spaced ellipsis after a space
