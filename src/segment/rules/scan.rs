@@ -318,10 +318,11 @@ fn decide_spaced(r: &LangRules, style: Style, block: &str, i: usize, run: &Run) 
         return false; // a quoted question: "알려주지? 라는 생각이"
     }
     let (w_start, word) = word_before(block, i);
-    if word.is_empty() && (run.period || !block[..i].chars().any(char::is_alphanumeric)) {
+    // (Bounded look-backs and look-aheads keep a block of marks alone linear.)
+    if word.is_empty() && (run.period || !block[..i].chars().rev().take(200).any(char::is_alphanumeric)) {
         return false; // a lone mark, or a spaced ellipsis after a space
     }
-    let letter = rest.chars().find(|c| c.is_alphanumeric());
+    let letter = rest.chars().take(64).find(|c| c.is_alphanumeric());
     let lower_next = letter.is_some_and(char::is_lowercase);
     if style == Style::Spaced && lower_next {
         return false;
