@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Throughput of `tomo segment` (release build, one thread) on ~5 MB of English and of
-# Japanese news-like text, built in /tmp from the shared gold inputs (never committed).
+# Throughput of `tomo segment` (release build, one thread) on ~5 MB each of English, Japanese
+# and Korean news-like text, built in /tmp from the shared gold inputs (never committed).
 # Prints MB/s and max RSS. Usage: benches/segment.sh [SHARED]   (default ../shared)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,11 +28,12 @@ PY
 }
 build "$DATA/en.jsonl" "$TMP/en.txt"
 build "$DATA/ja.jsonl" "$TMP/ja.txt"
+build "$DATA/ko.jsonl" "$TMP/ko.txt"
 
 echo "machine: $(uname -srm), $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 # Best of three measurements. MB/s is given on wall-clock time and on CPU time (user + sys): on a
 # shared machine the wall clock includes waiting for a core, the CPU time does not.
-for lang in en ja; do
+for lang in en ja ko; do
   f="$TMP/$lang.txt"
   bytes=$(stat -c %s "$f")
   best=""

@@ -15,14 +15,15 @@ use crate::segment::srx::{LanguageMap, LanguageRules, SrxRule, SrxRules};
 /// Closers that may follow a sentence-final mark, as a regex class.
 const CLOSERS: &str = r#"["'”’)\]」』）】》]*"#;
 
-/// The built-in rules for en, ja, ko, zh and the default, with a language map that sends
-/// every other language to the default.
+/// The built-in rules for en, ja, ko, zh, hy and the default, with a language map that
+/// sends every other language to the default.
 pub fn builtin_srx() -> SrxRules {
     let sets = [
         ("en", "tomo-English", "en.*"),
         ("ja", "tomo-Japanese", "ja.*"),
         ("ko", "tomo-Korean", "ko.*"),
         ("zh", "tomo-Chinese", "zh.*"),
+        ("hy", "tomo-Armenian", "hy.*"),
     ];
     let mut srx = SrxRules { cascade: false, ..Default::default() };
     for (tag, name, pattern) in sets {
@@ -112,6 +113,10 @@ fn rules_for(r: &LangRules) -> Vec<SrxRule> {
                 let endings = alternation(&r.endings).unwrap_or_default();
                 out.push(rule(true, &format!(r"\p{{IsHangul}}{endings}"), r"\s+\p{IsHangul}"));
             }
+            if !r.terminators.is_empty() {
+                let marks: String = r.terminators.iter().map(|c| escape(&c.to_string())).collect();
+                out.push(rule(true, &format!("[{marks}]+{CLOSERS}"), r"\s"));
+            }
             out.push(rule(false, r"\(", ""));
             out.push(rule(true, &format!("[.?!…]+{CLOSERS}"), r"\s"));
             out.push(rule(true, &format!("[。．？！]+{CLOSERS}"), ""));
@@ -127,7 +132,7 @@ mod tests {
     #[test]
     fn every_language_has_rules_and_a_map() {
         let srx = builtin_srx();
-        assert_eq!(srx.language_rules.len(), 5);
+        assert_eq!(srx.language_rules.len(), 6);
         assert_eq!(srx.maps.last().map(|m| m.pattern.as_str()), Some(".*"));
         for set in &srx.language_rules {
             assert!(set.rules.iter().any(|r| r.is_break), "{} has no break rule", set.name);

@@ -8,6 +8,7 @@
 
 mod data;
 mod export;
+mod labels;
 mod protect;
 mod scan;
 

@@ -7,6 +7,7 @@
 
 use super::Style;
 use super::data::LangRules;
+use super::labels::{Markers, is_bullet, list_markers};
 use super::protect::{self, Spans};
 
 /// Byte offsets where sentences end inside `block` (ascending, strictly inside it).
@@ -14,8 +15,8 @@ pub(super) fn breaks(r: &LangRules, block: &str) -> Vec<usize> {
     let style = r.style();
     let bytes = block.as_bytes();
     let spans = protect::find(block, r.quote_cap, style == Style::Cjk);
-    let markers = if style == Style::Cjk { Markers::default() } else { list_markers(block) };
-    let mut out = markers.breaks.clone();
+    let Markers { breaks: mut out, skip: labels } =
+        if style == Style::Cjk { Markers::default() } else { list_markers(block) };
     let mut cursor = 0usize;
     let mut skip = 0usize;
     let mut i = 0usize;
@@ -37,10 +38,10 @@ pub(super) fn breaks(r: &LangRules, block: &str) -> Vec<usize> {
             i += c.len_utf8();
             continue;
         }
-        while skip < markers.skip.len() && markers.skip[skip].1 <= i {
+        while skip < labels.len() && labels[skip].1 <= i {
             skip += 1;
         }
-        if let Some(&(s, e)) = markers.skip.get(skip).filter(|&&(s, _)| s <= i) {
+        if let Some(&(s, e)) = labels.get(skip).filter(|&&(s, _)| s <= i) {
             i = e.max(s + 1);
             continue;
         }
@@ -65,18 +66,17 @@ fn informal_endings(r: &LangRules, block: &str, spans: &Spans, out: &mut Vec<usi
     let b = block.as_bytes();
     let mut cursor = 0;
     let mut word_start = 0;
-    for k in 0..b.len() {
-        if b[k] != b' ' {
-            continue;
-        }
+    for k in memchr::memchr_iter(b' ', b) {
         let word = &block[word_start..k];
         word_start = k + 1;
-        let syllable = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
-        if word.chars().count() < 2 || !block[k + 1..].chars().next().is_some_and(syllable) {
+        // The cheap test first: most words do not end in an ending.
+        if !r.endings.iter().any(|e| word.ends_with(e.as_str())) {
             continue;
         }
+        let syllable = |c: char| ('\u{AC00}'..='\u{D7A3}').contains(&c);
         let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
-        if r.endings.iter().any(|e| word.ends_with(e.as_str()))
+        if word.chars().count() >= 2
+            && block[k + 1..].chars().next().is_some_and(syllable)
             && !r.ending_exceptions.contains(word)
             && !spans.inside(&mut cursor, k)
         {
@@ -314,11 +314,15 @@ fn decide_spaced(r: &LangRules, style: Style, block: &str, i: usize, run: &Run) 
         // two sentences is one of its own: `think!" (Dinah was the cat.) "I hope`.
         return parenthesized_sentence(rest);
     }
+    if style == Style::Korean && r.quotative.iter().any(|q| rest.starts_with(q.as_str())) {
+        return false; // a quoted question: "알려주지? 라는 생각이"
+    }
     let (w_start, word) = word_before(block, i);
-    if word.is_empty() && (run.period || !block[..i].chars().any(char::is_alphanumeric)) {
+    // (Bounded look-backs and look-aheads keep a block of marks alone linear.)
+    if word.is_empty() && (run.period || !block[..i].chars().rev().take(200).any(char::is_alphanumeric)) {
         return false; // a lone mark, or a spaced ellipsis after a space
     }
-    let letter = rest.chars().find(|c| c.is_alphanumeric());
+    let letter = rest.chars().take(64).find(|c| c.is_alphanumeric());
     let lower_next = letter.is_some_and(char::is_lowercase);
     if style == Style::Spaced && lower_next {
         return false;
@@ -426,114 +430,4 @@ fn is_closer(c: char) -> bool {
 
 fn is_opener(c: char) -> bool {
     matches!(c, '(' | '[' | '{' | '“' | '‘' | '«' | '（' | '「' | '『' | '【' | '《' | '〈' | '〔' | '［')
-}
-
-fn is_bullet(c: char) -> bool {
-    matches!(c, '•' | '⁃' | '▪' | '◦' | '‣')
-}
-
-/// List labels found in a block: where to break before them, and the label ranges whose
-/// period is not a sentence end.
-#[derive(Default)]
-struct Markers {
-    breaks: Vec<usize>,
-    skip: Vec<(usize, usize)>,
-}
-
-/// A list label: `1.`, `2.)`, `a)`, `b.`, or a bullet.
-struct Label {
-    start: usize,
-    end: usize,
-    /// 0 number, 1 lower-case letter, 2 upper-case letter.
-    kind: u8,
-    suffix: &'static str,
-    value: u32,
-    after_bullet: bool,
-}
-
-/// Find list labels that form a sequence (`1.` … `2.`, `a)` … `b)`) and bullets. A label
-/// alone is not a list ("for 1. above", "Alfred E. Sloan").
-fn list_markers(block: &str) -> Markers {
-    let b = block.as_bytes();
-    let mut labels: Vec<Label> = Vec::new();
-    let mut out = Markers::default();
-    // Labels end in `.` or `)`; bullets start with byte E2. Look only there.
-    for k in memchr::memchr3_iter(b'.', b')', 0xE2, b) {
-        if b[k] == 0xE2 {
-            let c = block[k..].chars().next().expect("E2 is a lead byte");
-            if is_bullet(c) && k > 0 && block[..k].chars().next_back().is_some_and(char::is_whitespace) {
-                out.breaks.push(k);
-            }
-            continue;
-        }
-        if b[k] == b')' && k > 0 && b[k - 1] == b'.' {
-            continue; // the `.)` label was looked at from its `.`
-        }
-        let mut start = k;
-        while start > 0 && b[start - 1].is_ascii_digit() && k - start < 3 {
-            start -= 1;
-        }
-        let digits = k - start;
-        let (kind, value) = if (1..=2).contains(&digits) && (start == 0 || !b[start - 1].is_ascii_alphanumeric()) {
-            (0u8, block[start..k].parse().unwrap_or(0))
-        } else if digits == 0
-            && k > 0
-            && b[k - 1].is_ascii_alphabetic()
-            && (k == 1 || !b[k - 2].is_ascii_alphanumeric())
-        {
-            start = k - 1;
-            let c = b[start];
-            (if c.is_ascii_lowercase() { 1 } else { 2 }, u32::from(c.to_ascii_lowercase() - b'a'))
-        } else {
-            continue;
-        };
-        let before = &block[..start];
-        let prev = before.chars().next_back();
-        let after_bullet = before.trim_end_matches(' ').chars().next_back().is_some_and(is_bullet);
-        if !(prev.is_none_or(char::is_whitespace) || after_bullet) {
-            continue;
-        }
-        let suffix = if b[k] == b'.' && b.get(k + 1) == Some(&b')') {
-            ".)"
-        } else if b[k] == b'.' {
-            "."
-        } else {
-            ")"
-        };
-        let end = k + suffix.len();
-        let after = &block[end..];
-        let next = after.trim_start().chars().next();
-        // "A. Smith" is an initial, not a label; "A) Hello" is a label.
-        let ok = after.starts_with(' ')
-            && next.is_some_and(|n| if kind == 0 { n.is_uppercase() } else { n.is_alphabetic() })
-            && !(kind == 2 && suffix == ".");
-        if ok {
-            labels.push(Label { start, end, kind, suffix, value, after_bullet });
-        }
-    }
-    if labels.is_empty() {
-        return out;
-    }
-    let present: std::collections::HashSet<(u8, &str, u32)> =
-        labels.iter().map(|l| (l.kind, l.suffix, l.value)).collect();
-    let has = |kind: u8, suffix: &'static str, value: u32| present.contains(&(kind, suffix, value));
-    for l in &labels {
-        // A numbered list counts from 1 ("am 3. Mai ... der 4. Juni" is not a list), unless
-        // bullets mark its items; a lettered list counts from a.
-        let neighbour = (l.value > 0 && has(0, l.suffix, l.value - 1)) || has(0, l.suffix, l.value + 1);
-        let accepted = if l.kind == 0 && l.after_bullet {
-            neighbour
-        } else if l.kind == 0 {
-            neighbour && l.value >= 1 && l.value < 100 && (1..=l.value).all(|v| has(0, l.suffix, v))
-        } else {
-            l.value < 26 && (0..=l.value).all(|v| has(l.kind, l.suffix, v)) && (l.value > 0 || has(l.kind, l.suffix, 1))
-        };
-        if accepted {
-            if l.start > 0 && !l.after_bullet {
-                out.breaks.push(l.start);
-            }
-            out.skip.push((l.start, l.end));
-        }
-    }
-    out
 }
