@@ -25,6 +25,8 @@ pub struct Params {
     pub deletion_anchor: f64,
     /// Weight of the lexical evidence.
     pub lexicon: f64,
+    /// Where the length cost turns from quadratic to linear (in standard deviations).
+    pub length_tail: f64,
 }
 
 impl Default for Params {
@@ -38,6 +40,7 @@ impl Default for Params {
             punct: 0.6,
             deletion_anchor: 1.5,
             lexicon: 1.0,
+            length_tail: f64::INFINITY,
         }
     }
 }
@@ -129,7 +132,7 @@ impl CostModel<'_> {
         if di == 0 || dj == 0 {
             return cost + self.deletion(i, di, j, dj);
         }
-        cost += self.length.cost(self.src.chars(i, di), self.tgt.chars(j, dj));
+        cost += self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
         cost += self.evidence(i, di, j, dj);
         cost
     }

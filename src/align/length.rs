@@ -71,9 +71,17 @@ impl LengthModel {
     /// `−ln 2(1 − Φ(|δ|))` with `δ = (tgt − c·src) / √(s2·mean)`, where `mean` averages
     /// the two lengths in source units. Finite for every input.
     pub fn cost(&self, src: f64, tgt: f64) -> f64 {
+        self.cost_with_tail(src, tgt, f64::INFINITY)
+    }
+
+    /// [`cost`](Self::cost) with a heavier tail: beyond `|δ| = tail` the cost grows
+    /// linearly (a Laplace tail) instead of quadratically, so one loose translation does
+    /// not outweigh the evidence of its neighbours.
+    pub fn cost_with_tail(&self, src: f64, tgt: f64, tail: f64) -> f64 {
         let mean = ((src + tgt / self.c) / 2.0).max(1.0);
-        let delta = (tgt - self.c * src) / (self.s2 * mean).sqrt();
-        neg_ln_two_tail(delta.abs()).min(60.0)
+        let delta = ((tgt - self.c * src) / (self.s2 * mean).sqrt()).abs();
+        let cost = if delta <= tail { neg_ln_two_tail(delta) } else { neg_ln_two_tail(tail) + tail * (delta - tail) };
+        cost.min(60.0)
     }
 }
 

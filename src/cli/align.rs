@@ -468,5 +468,6 @@ fn tuning_params() -> Option<tomo::align::Params> {
     p.punct = v[12];
     p.deletion_anchor = v[13];
     p.lexicon = v[14];
+    p.length_tail = v[15];
     Some(p)
 }
