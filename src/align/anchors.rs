@@ -31,7 +31,11 @@ pub struct Anchors {
 
 /// Extract the anchors of `text`.
 pub fn extract(text: &str) -> Anchors {
-    let norm: String = text.nfkc().collect();
+    extract_nfkc(&text.nfkc().collect::<String>())
+}
+
+/// [`extract`] for text already in NFKC.
+pub fn extract_nfkc(norm: &str) -> Anchors {
     let mut a = Anchors::default();
     let mut letters = 0usize;
     let mut non_latin_letters = 0usize;
@@ -55,8 +59,8 @@ pub fn extract(text: &str) -> Anchors {
     }
     a.punct[2] = a.punct[2].saturating_add(straight_quotes.div_ceil(2));
     a.non_latin = non_latin_letters >= 1.max(letters / 10);
-    numbers(&norm, &mut a.numbers);
-    latin_tokens(&norm, a.non_latin, &mut a.marked, &mut a.latin);
+    numbers(norm, &mut a.numbers);
+    latin_tokens(norm, a.non_latin, &mut a.marked, &mut a.latin);
     for v in [&mut a.numbers, &mut a.marked, &mut a.latin] {
         v.sort_unstable();
         v.dedup();

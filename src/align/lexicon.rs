@@ -153,6 +153,18 @@ impl Lexicon {
         ids
     }
 
+    /// Which of the (first 64) tokens of source line `src` have a partner in target line
+    /// `tgt`, as a bit mask (bit k: token k of `src`).
+    pub fn match_mask(&self, src: &Tokens, tgt: &Tokens) -> u64 {
+        let mut mask = 0u64;
+        for (k, &x) in src.iter().take(64).enumerate() {
+            if self.links[x as usize].iter().any(|(y, _)| tgt.binary_search(y).is_ok()) {
+                mask |= 1 << k;
+            }
+        }
+        mask
+    }
+
     /// Of the source tokens in `src` (one or more sentences' ids), how many have a partner
     /// in `tgt`, and how many there are.
     pub fn matched(&self, src: &[&Tokens], tgt: &[&Tokens]) -> (usize, usize) {

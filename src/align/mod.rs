@@ -167,6 +167,49 @@ impl Aligner {
         self.clone().with_lexicon(lex)
     }
 
+    /// Align many pre-segmented documents of this language pair. With `self_train`, a
+    /// first pass is followed by [`Aligner::self_trained`] (lexicon from `extra` pairs plus
+    /// the first pass's confident 1-1 beads) and a second pass over the documents the first
+    /// was unsure of (any bead not a confident 1-1): a document aligned 1-1 throughout with
+    /// confidence has nothing for a lexicon to correct.
+    pub fn align_batch<S: AsRef<str>>(
+        &self,
+        docs: &[(&[S], &[S])],
+        self_train: bool,
+        extra: &[(String, String)],
+    ) -> Vec<Vec<Bead>> {
+        let lex = self.lexicon.as_ref();
+        let mut sides: Vec<(cost::Side, cost::Side)> = docs
+            .iter()
+            .map(|(src, tgt)| {
+                let a: Vec<&str> = src.iter().map(AsRef::as_ref).collect();
+                let b: Vec<&str> = tgt.iter().map(AsRef::as_ref).collect();
+                (
+                    cost::Side::new(&a, |l| lex.map(|x| x.src_tokens(l)).unwrap_or_default()),
+                    cost::Side::new(&b, |l| lex.map(|x| x.tgt_tokens(l)).unwrap_or_default()),
+                )
+            })
+            .collect();
+        let mut beads: Vec<Vec<Bead>> = sides.iter().map(|(a, b)| self.align_sides(a, b)).collect();
+        if !self_train {
+            return beads;
+        }
+        let trained = self.self_trained(docs, &beads, extra);
+        let Some(lex) = trained.lexicon.as_ref() else { return beads };
+        for (k, (src, tgt)) in docs.iter().enumerate() {
+            let sure =
+                beads[k].iter().all(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE);
+            if sure {
+                continue;
+            }
+            let (a, b) = &mut sides[k];
+            a.tokens = src.iter().map(|l| lex.src_tokens(l.as_ref())).collect();
+            b.tokens = tgt.iter().map(|l| lex.tgt_tokens(l.as_ref())).collect();
+            beads[k] = trained.align_sides(a, b);
+        }
+        beads
+    }
+
     /// Align pre-segmented lines. Each line is a sentence (or more); beads are in order and
     /// cover every line once.
     pub fn align<S: AsRef<str>>(&self, src: &[S], tgt: &[S]) -> Vec<Bead> {
@@ -186,6 +229,7 @@ impl Aligner {
             lexicon: self.lexicon.as_ref(),
             src: a,
             tgt: b,
+            lex_cache: Default::default(),
         };
         let n = a.anchors.len();
         let m = b.anchors.len();
@@ -262,6 +306,27 @@ mod tests {
         let beads = a.align(&src, &tgt);
         assert_eq!(beads.iter().map(|b| b.src.len()).sum::<usize>(), 300);
         assert_eq!(beads.iter().map(|b| b.tgt.len()).sum::<usize>(), 7);
+    }
+
+    #[test]
+    fn batch_with_self_training_covers_every_document() {
+        let a = Aligner::new(&lang("en"), &lang("ja"));
+        let src: Vec<Vec<String>> =
+            (0..30).map(|d| (0..4).map(|k| format!("The report number {d} lists {k} items.")).collect()).collect();
+        let tgt: Vec<Vec<String>> = (0..30)
+            .map(|d| (0..4).filter(|&k| d % 3 != 0 || k != 2).map(|k| format!("報告{d}は{k}項目を挙げる。")).collect())
+            .collect();
+        let docs: Vec<(&[String], &[String])> =
+            src.iter().zip(&tgt).map(|(s, t)| (s.as_slice(), t.as_slice())).collect();
+        let once = a.align_batch(&docs, false, &[]);
+        let twice = a.align_batch(&docs, true, &[]);
+        for (k, (s, t)) in docs.iter().enumerate() {
+            assert_eq!(once[k], a.align(s, t));
+            assert_eq!(twice[k].iter().map(|b| b.src.len()).sum::<usize>(), s.len());
+            assert_eq!(twice[k].iter().map(|b| b.tgt.len()).sum::<usize>(), t.len());
+        }
+        // The dropped line (2 of every third document) is found by number.
+        assert_eq!(twice[0].iter().map(Bead::kind).collect::<Vec<_>>(), ["1-1", "1-1", "1-0", "1-1"]);
     }
 
     #[test]

@@ -386,26 +386,16 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
     let mut beads: Vec<Vec<Bead>> = vec![Vec::new(); docs.len()];
     for (p, (src, tgt)) in pairs.iter().enumerate() {
         let mut aligner = Aligner::new(src, tgt);
-        if let Some(params) = tuning_params() {
-            aligner = aligner.with_params(params);
-        }
         let extra = if lexicon_docs.is_empty() { Vec::new() } else { lexicon_pairs(&lexicon_docs, src, tgt)? };
         if !extra.is_empty() {
             aligner =
                 aligner.with_lexicon(Lexicon::learn(src, tgt, extra.iter().map(|(a, b)| (a.as_str(), b.as_str()))));
         }
         let mine: Vec<usize> = (0..docs.len()).filter(|&k| pair_of[k] == p).collect();
-        for &k in &mine {
-            beads[k] = aligner.align(&docs[k].src, &docs[k].tgt);
-        }
-        if self_train {
-            let sides: Vec<(&[String], &[String])> =
-                mine.iter().map(|&k| (docs[k].src.as_slice(), docs[k].tgt.as_slice())).collect();
-            let first: Vec<Vec<Bead>> = mine.iter().map(|&k| std::mem::take(&mut beads[k])).collect();
-            let trained = aligner.self_trained(&sides, &first, &extra);
-            for &k in &mine {
-                beads[k] = trained.align(&docs[k].src, &docs[k].tgt);
-            }
+        let sides: Vec<(&[String], &[String])> =
+            mine.iter().map(|&k| (docs[k].src.as_slice(), docs[k].tgt.as_slice())).collect();
+        for (k, b) in mine.iter().zip(aligner.align_batch(&sides, self_train, &extra)) {
+            beads[*k] = b;
         }
     }
     let stdout = std::io::stdout();
@@ -454,20 +444,4 @@ fn lexicon_pairs(docs: &[BatchDoc], src: &Lang, tgt: &Lang) -> tomo::Result<Vec<
     }
     tm.import(units, &ImportOptions::default())?;
     tomo::align::lexicon::pairs_from_memory(&tm, src, tgt)
-}
-
-/// TEMPORARY tuning hook (removed before merge).
-fn tuning_params() -> Option<tomo::align::Params> {
-    let v: Vec<f64> = std::env::var("TOMO_ALIGN_PARAMS").ok()?.split(',').filter_map(|x| x.parse().ok()).collect();
-    let mut p = tomo::align::Params::default();
-    p.prior.copy_from_slice(&v[..8]);
-    p.num_shared = v[8];
-    p.num_missing = v[9];
-    p.latin_shared = v[10];
-    p.latin_missing = v[11];
-    p.punct = v[12];
-    p.deletion_anchor = v[13];
-    p.lexicon = v[14];
-    p.length_tail = v[15];
-    Some(p)
 }
