@@ -9,17 +9,23 @@ TOMO="${TOMO_BIN:-target/release/tomo}"
 DEV="$SHARED/data/alignment/dev"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-one_core() { if command -v taskset >/dev/null; then taskset -c 0 "$@"; else "$@"; fi; }
-now() { date +%s.%N; }
+# One core: pinned with taskset when there is one.
+PIN=()
+if command -v taskset > /dev/null; then PIN=(taskset -c 0); fi
 
 echo "machine: $(uname -srm), $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+# CPU seconds (user + sys) of a command: wall time means little on a shared machine.
+cpu() { /usr/bin/time -f "%U %S" -o "$tmp/time" "$@" > /dev/null; awk '{ printf "%.3f", $1 + $2 }' "$tmp/time"; }
 docs=$(cat "$DEV"/*.jsonl | wc -l)
+cat "$DEV"/*.jsonl > "$tmp/all.jsonl"
 for mode in "" "--no-self-train"; do
-  t0=$(now)
-  for f in "$DEV"/*.jsonl; do one_core "$TOMO" align --jsonl "$f" $mode > /dev/null; done
-  t1=$(now)
-  awk -v d="$docs" -v a="$t0" -v b="$t1" -v m="${mode:-self-train}" \
-    'BEGIN { printf "batch %-16s %d docs in %.2fs: %.0f docs/s\n", m, d, b - a, d / (b - a) }'
+  per_file=0
+  for f in "$DEV"/*.jsonl; do
+    per_file=$(awk -v a="$per_file" -v b="$(cpu "${PIN[@]}" "$TOMO" align --jsonl "$f" $mode)" 'BEGIN { print a + b }')
+  done
+  one=$(cpu "${PIN[@]}" "$TOMO" align --jsonl "$tmp/all.jsonl" $mode)
+  awk -v d="$docs" -v a="$per_file" -v b="$one" -v m="${mode:-self-train}" 'BEGIN {
+    printf "batch %-16s %d docs: 24 processes %.2fs CPU (%.0f docs/s), one process %.2fs CPU (%.0f docs/s)\n", m, d, a, d / a, b, d / b }'
 done
 
 # Long documents: the ntrex en-ja plain file's lines repeated to n lines, with every 7th
@@ -45,10 +51,8 @@ for n in (1250, 2500, 5000, 10000):
         f.write(json.dumps(doc, ensure_ascii=False) + "\n")
 PY
 for n in 1250 2500 5000 10000; do
-  t0=$(now)
-  one_core "$TOMO" align --jsonl "$tmp/long$n.jsonl" --no-self-train > /dev/null
-  t1=$(now)
-  awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "one document of %5d source lines: %.3fs\n", n, b - a }'
+  /usr/bin/time -f "%U %S %M" -o "$tmp/time" "${PIN[@]}" "$TOMO" align --jsonl "$tmp/long$n.jsonl" --no-self-train > /dev/null
+  awk -v n="$n" '{ printf "one document of %5d source lines: %.3fs CPU, %d MB peak memory\n", n, $1 + $2, $3 / 1024 }' "$tmp/time"
 done
 
 # The learnt lexicon's gain: each dev file aligned with a lexicon learnt from the plain

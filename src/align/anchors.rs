@@ -42,9 +42,15 @@ pub fn extract_nfkc(norm: &str) -> Anchors {
     // A straight quote both opens and closes: count pairs.
     let mut straight_quotes = 0u8;
     for c in norm.chars() {
-        if c.is_alphabetic() {
+        if c.is_ascii_alphabetic() {
             letters += 1;
-            if !c.is_ascii_alphabetic() && !is_latin_ext(c) {
+        } else if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
+            // Kana, kanji, hangul: letters, without the slow Unicode table lookup.
+            letters += 1;
+            non_latin_letters += 1;
+        } else if !c.is_ascii() && c.is_alphabetic() {
+            letters += 1;
+            if !is_latin_ext(c) {
                 non_latin_letters += 1;
             }
         }
@@ -74,6 +80,9 @@ fn is_latin_ext(c: char) -> bool {
 
 /// Push the numbers of NFKC text `s` (value × 100).
 fn numbers(s: &str, out: &mut Vec<u64>) {
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
     while i < chars.len() {

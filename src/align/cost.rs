@@ -76,8 +76,9 @@ impl Side {
         let mut total = 0.0;
         let mut anchors = Vec::with_capacity(lines.len());
         for l in lines {
-            // One NFKC pass serves both the length (no whitespace) and the anchors.
-            let norm: String = l.nfkc().collect();
+            // One NFKC pass serves both the length (no whitespace) and the anchors; ASCII
+            // is its own NFKC.
+            let norm: String = if l.is_ascii() { (*l).to_string() } else { l.nfkc().collect() };
             total += norm.chars().filter(|c| !c.is_whitespace()).count() as f64;
             len.push(total);
             anchors.push(anchors::extract_nfkc(&norm));
@@ -122,8 +123,11 @@ pub struct CostModel<'a> {
     /// Target features.
     pub tgt: &'a Side,
     /// Lexicon match masks per (source line, target line), filled as the DP asks.
-    pub lex_cache: std::cell::RefCell<std::collections::HashMap<usize, u64>>,
+    pub lex_cache: std::cell::RefCell<super::lexicon::FxMap<usize, u64>>,
 }
+
+/// The share of a line's tokens with a partner across that counts as neutral evidence.
+const LEX_BASELINE: f64 = 0.35;
 
 /// How far (in lines, scaled to the other side) a deleted line's anchors are looked for.
 const DELETION_WINDOW: usize = 3;
@@ -131,15 +135,42 @@ const DELETION_WINDOW: usize = 3;
 impl CostModel<'_> {
     /// Cost of the bead of source lines `i..i+di` and target lines `j..j+dj`, and the index
     /// of its shape in [`super::dp::SHAPES`].
-    pub fn cost(&self, shape: usize, i: usize, di: usize, j: usize, dj: usize) -> f64 {
+    ///
+    /// When the cost cannot come under `budget` (a lower bound says so) a value at or
+    /// above `budget` is returned without the full computation: the DP passes what a
+    /// bead would have to beat, so the result of the DP is the same, only faster.
+    pub fn cost(&self, shape: usize, i: usize, di: usize, j: usize, dj: usize, budget: f64) -> f64 {
         let p = self.params;
         let mut cost = p.prior[shape];
         if di == 0 || dj == 0 {
             return cost + self.deletion(i, di, j, dj);
         }
+        let bonus = self.max_bonus(i, di, j, dj);
+        if cost - bonus >= budget {
+            return cost - bonus;
+        }
         cost += self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
+        if cost - bonus >= budget {
+            return cost - bonus;
+        }
         cost += self.evidence(i, di, j, dj);
         cost
+    }
+
+    /// An upper bound on how much [`evidence`](Self::evidence) can lower a bead's cost.
+    fn max_bonus(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
+        let p = self.params;
+        let a = &self.src.anchors[i..i + di];
+        let b = &self.tgt.anchors[j..j + dj];
+        let numbers: usize = a.iter().map(|x| x.numbers.len()).sum();
+        let marked: usize = a.iter().chain(b).map(|x| x.marked.len()).sum();
+        let mut bonus = p.num_shared * numbers as f64 + p.latin_shared * marked as f64;
+        bonus += p.punct * anchors::PUNCT_CLASSES as f64;
+        if self.lexicon.is_some() {
+            let tokens: usize = self.src.tokens[i..i + di].iter().map(|t| t.len().min(64)).sum();
+            bonus += p.lexicon * (tokens as f64).min(8.0) * (1.0 - LEX_BASELINE);
+        }
+        bonus
     }
 
     /// Anchor and lexicon evidence for a non-null bead (negative is good).
@@ -148,21 +179,26 @@ impl CostModel<'_> {
         let a = &self.src.anchors[i..i + di];
         let b = &self.tgt.anchors[j..j + dj];
         let mut cost = 0.0;
-        let (hit, miss_a) = cross(a, b, |x| &x.numbers, |x| &x.numbers);
-        let (_, miss_b) = cross(b, a, |x| &x.numbers, |x| &x.numbers);
-        cost += -p.num_shared * hit as f64 + p.num_missing * (miss_a + miss_b) as f64;
-        let (hit_a, miss_a) = cross(a, b, |x| &x.marked, |x| &x.latin);
-        let (hit_b, miss_b) = cross(b, a, |x| &x.marked, |x| &x.latin);
-        let a_nl = a.iter().all(|x| x.non_latin);
-        let b_nl = b.iter().all(|x| x.non_latin);
-        let mut miss = 0;
-        if a_nl || !b_nl {
-            miss += miss_a;
+        // Most lines have no numbers and no notable Latin tokens: skip the set work then.
+        if a.iter().chain(b).any(|x| !x.numbers.is_empty()) {
+            let (hit, miss_a) = cross(a, b, |x| &x.numbers, |x| &x.numbers);
+            let (_, miss_b) = cross(b, a, |x| &x.numbers, |x| &x.numbers);
+            cost += -p.num_shared * hit as f64 + p.num_missing * (miss_a + miss_b) as f64;
         }
-        if b_nl || !a_nl {
-            miss += miss_b;
+        if a.iter().chain(b).any(|x| !x.marked.is_empty()) {
+            let (hit_a, miss_a) = cross(a, b, |x| &x.marked, |x| &x.latin);
+            let (hit_b, miss_b) = cross(b, a, |x| &x.marked, |x| &x.latin);
+            let a_nl = a.iter().all(|x| x.non_latin);
+            let b_nl = b.iter().all(|x| x.non_latin);
+            let mut miss = 0;
+            if a_nl || !b_nl {
+                miss += miss_a;
+            }
+            if b_nl || !a_nl {
+                miss += miss_b;
+            }
+            cost += -p.latin_shared * hit_a.max(hit_b) as f64 + p.latin_missing * miss as f64;
         }
-        cost += -p.latin_shared * hit_a.max(hit_b) as f64 + p.latin_missing * miss as f64;
         for k in 0..anchors::PUNCT_CLASSES {
             let x: u32 = a.iter().map(|s| u32::from(s.punct[k])).sum();
             let y: u32 = b.iter().map(|s| u32::from(s.punct[k])).sum();
@@ -190,7 +226,7 @@ impl CostModel<'_> {
             if total > 0 {
                 let frac = hit as f64 / total as f64;
                 let weight = (total as f64).min(8.0);
-                cost += p.lexicon * weight * (0.35 - frac);
+                cost += p.lexicon * weight * (LEX_BASELINE - frac);
             }
         }
         cost
@@ -217,6 +253,9 @@ impl CostModel<'_> {
             (&self.tgt.anchors[j..j + dj], &self.src.anchors, i, self.tgt.anchors.len(), self.src.anchors.len())
         };
         let _ = n_mine;
+        if mine.iter().all(|x| x.numbers.is_empty() && x.marked.is_empty()) {
+            return 0.0;
+        }
         let lo = at.saturating_sub(DELETION_WINDOW);
         let hi = (at + DELETION_WINDOW).min(n_other);
         let near = &other[lo..hi];

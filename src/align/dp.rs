@@ -33,8 +33,10 @@ pub struct Step {
     pub cost: f64,
 }
 
-/// The best path from (0,0) to (n,m) under `cost(i, di, j, dj)` (finite costs).
-pub fn best_path(n: usize, m: usize, cost: &mut dyn FnMut(usize, usize, usize, usize) -> f64) -> Vec<Step> {
+/// The best path from (0,0) to (n,m) under `cost(shape, i, di, j, dj, budget)` (finite
+/// costs; `shape` indexes [`SHAPES`]). `budget` is what the bead must cost less than to
+/// matter; a cost function may return any value at or above it once it knows it cannot.
+pub fn best_path(n: usize, m: usize, cost: &mut dyn FnMut(usize, usize, usize, usize, usize, f64) -> f64) -> Vec<Step> {
     let (lo, hi) = band(n, m);
     let mut offset = Vec::with_capacity(n + 2);
     let mut total = 0usize;
@@ -64,7 +66,7 @@ pub fn best_path(n: usize, m: usize, cost: &mut dyn FnMut(usize, usize, usize, u
                 if prev >= UNREACHED {
                     continue;
                 }
-                let c = prev + cost(pi, di, pj, dj);
+                let c = prev + cost(k, pi, di, pj, dj, cell - prev);
                 if c < cell {
                     cell = c;
                     from = k as u8;
@@ -82,6 +84,7 @@ pub fn best_path(n: usize, m: usize, cost: &mut dyn FnMut(usize, usize, usize, u
         let (di, dj) = SHAPES[usize::from(k)];
         let (pi, pj) = (i - di, j - dj);
         let c = best[offset[i] + j - lo[i]] - best[offset[pi] + pj - lo[pi]];
+        // The chosen bead was computed in full (it beat its budget), so `c` is its cost.
         path.push(Step { i: pi, di, j: pj, dj, cost: c });
         i = pi;
         j = pj;
@@ -129,23 +132,23 @@ mod tests {
 
     #[test]
     fn diagonal_when_one_to_one_is_cheap() {
-        let p = best_path(5, 5, &mut |_, di, _, dj| if di == 1 && dj == 1 { 0.1 } else { 5.0 });
+        let p = best_path(5, 5, &mut |_, _, di, _, dj, _| if di == 1 && dj == 1 { 0.1 } else { 5.0 });
         assert_eq!(p.len(), 5);
         assert!(covers(&p, 5, 5));
     }
 
     #[test]
     fn empty_sides_still_give_beads() {
-        let p = best_path(0, 3, &mut |_, _, _, _| 1.0);
+        let p = best_path(0, 3, &mut |_, _, _, _, _, _| 1.0);
         assert!(covers(&p, 0, 3));
         assert_eq!(p.len(), 3);
-        assert!(best_path(0, 0, &mut |_, _, _, _| 1.0).is_empty());
+        assert!(best_path(0, 0, &mut |_, _, _, _, _, _| 1.0).is_empty());
     }
 
     #[test]
     fn very_different_lengths_align_inside_the_band() {
         for (n, m) in [(3000, 40), (40, 3000), (5000, 5000), (2500, 5000)] {
-            let p = best_path(n, m, &mut |_, di, _, dj| if di == dj { 0.5 } else { 2.0 });
+            let p = best_path(n, m, &mut |_, _, di, _, dj, _| if di == dj { 0.5 } else { 2.0 });
             assert!(covers(&p, n, m), "{n}x{m}");
         }
     }

@@ -233,10 +233,7 @@ impl Aligner {
         };
         let n = a.anchors.len();
         let m = b.anchors.len();
-        let path = dp::best_path(n, m, &mut |i, di, j, dj| {
-            let shape = dp::SHAPES.iter().position(|&s| s == (di, dj)).expect("the DP only asks for known shapes");
-            model.cost(shape, i, di, j, dj)
-        });
+        let path = dp::best_path(n, m, &mut |shape, i, di, j, dj, budget| model.cost(shape, i, di, j, dj, budget));
         path.iter()
             .map(|s| {
                 let shape = dp::SHAPES.iter().position(|&x| x == (s.di, s.dj)).expect("a path step has a known shape");
