@@ -247,12 +247,12 @@ impl CostModel<'_> {
     /// Extra cost of leaving lines unaligned: their anchors found on the other side near
     /// where they would go make the deletion unlikely.
     fn deletion(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
-        let (mine, other, at, n_mine, n_other) = if dj == 0 {
-            (&self.src.anchors[i..i + di], &self.tgt.anchors, j, self.src.anchors.len(), self.tgt.anchors.len())
+        let (mine, other, at) = if dj == 0 {
+            (&self.src.anchors[i..i + di], &self.tgt.anchors, j)
         } else {
-            (&self.tgt.anchors[j..j + dj], &self.src.anchors, i, self.tgt.anchors.len(), self.src.anchors.len())
+            (&self.tgt.anchors[j..j + dj], &self.src.anchors, i)
         };
-        let _ = n_mine;
+        let n_other = other.len();
         if mine.iter().all(|x| x.numbers.is_empty() && x.marked.is_empty()) {
             return 0.0;
         }
