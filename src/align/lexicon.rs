@@ -88,7 +88,6 @@ impl Lexicon {
         }
         let mut fs = vec![0u32; src_vocab.len()];
         let mut ft = vec![0u32; tgt_vocab.len()];
-        let mut joint: FxMap<u64, u32> = FxMap::default();
         for (a, b) in &docs {
             for &x in a {
                 fs[x as usize] += 1;
@@ -96,8 +95,19 @@ impl Lexicon {
             for &y in b {
                 ft[y as usize] += 1;
             }
-            for &x in a {
-                for &y in b {
+        }
+        // A token seen fewer than MIN_JOINT times cannot co-occur that often: leave it out
+        // of the quadratic part.
+        let mut joint: FxMap<u64, u32> = FxMap::default();
+        let mut xs: Vec<u32> = Vec::new();
+        let mut ys: Vec<u32> = Vec::new();
+        for (a, b) in &docs {
+            xs.clear();
+            xs.extend(a.iter().copied().filter(|&x| fs[x as usize] >= MIN_JOINT));
+            ys.clear();
+            ys.extend(b.iter().copied().filter(|&y| ft[y as usize] >= MIN_JOINT));
+            for &x in &xs {
+                for &y in &ys {
                     *joint.entry(u64::from(x) << 32 | u64::from(y)).or_insert(0) += 1;
                 }
             }
