@@ -8,12 +8,13 @@
 /// The bead shapes tried, as (source lines, target lines).
 pub const SHAPES: [(usize, usize); 8] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3)];
 
-/// Half-width of the band in lines, beyond the diagonal's own spread. Documents whose
-/// whole grid is smaller than [`FULL_GRID`] cells are searched without a band.
+/// Half-width of the band in lines, beyond the diagonal's own spread: a tenth of the
+/// longer side, at least [`MIN_BAND`] and at most [`BAND`] lines. Omissions longer than
+/// that in one place are what the paragraph pass is for.
 pub const BAND: usize = 60;
 
-/// Grids up to this many cells are searched in full.
-pub const FULL_GRID: usize = 40_000;
+/// The narrowest band (short documents: about the whole grid).
+pub const MIN_BAND: usize = 12;
 
 /// A cost every real path beats; used for cells outside the band, never returned.
 const UNREACHED: f64 = 1e300;
@@ -95,9 +96,7 @@ pub fn best_path(n: usize, m: usize, cost: &mut dyn FnMut(usize, usize, usize, u
 
 /// The band: for each source row `i`, the target columns `lo[i]..=hi[i]` searched.
 fn band(n: usize, m: usize) -> (Vec<usize>, Vec<usize>) {
-    if (n + 1) * (m + 1) <= FULL_GRID {
-        return (vec![0; n + 1], vec![m; n + 1]);
-    }
+    let band = (n.max(m) / 10).clamp(MIN_BAND, BAND);
     let ratio = m as f64 / n.max(1) as f64;
     let mut lo = Vec::with_capacity(n + 1);
     let mut hi = Vec::with_capacity(n + 1);
@@ -106,8 +105,8 @@ fn band(n: usize, m: usize) -> (Vec<usize>, Vec<usize>) {
         // however different the two lengths are.
         let a = ((i.saturating_sub(1)) as f64 * ratio).floor() as usize;
         let b = (((i + 1) as f64) * ratio).ceil() as usize;
-        lo.push(a.saturating_sub(BAND).min(m));
-        hi.push((b + BAND).min(m));
+        lo.push(a.saturating_sub(band).min(m));
+        hi.push((b + band).min(m));
     }
     lo[0] = 0;
     hi[n] = m;
