@@ -13,7 +13,7 @@ use tomo::tm::{ImportOptions, Prop, TranslationMemory, Unit, Variant};
 use tomo::{Error, Position};
 
 use super::Outcome;
-use super::args::{Global, parse_langs};
+use super::args::{Global, LangList, parse_langs};
 
 /// Options of `tomo align`.
 #[derive(Debug, clap::Args)]
@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(value_name = "FILE", required_unless_present = "jsonl", num_args = 2..)]
     files: Vec<PathBuf>,
     /// Languages of the files, in order (`ja,en` or `en,ja,ko`).
-    #[arg(long, value_parser = lang_list, value_name = "LANGS", required_unless_present = "jsonl")]
+    #[arg(long, value_parser = parse_langs, value_name = "LANGS", required_unless_present = "jsonl")]
     langs: Option<LangList>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
@@ -44,14 +44,6 @@ pub struct Args {
     /// Batch mode: align once, without the self-training pass (for measurements).
     #[arg(long, hide = true, requires = "jsonl")]
     no_self_train: bool,
-}
-
-/// The `--langs` list as one value (clap reads an `Option<Vec<_>>` as repeated values).
-#[derive(Debug, Clone)]
-struct LangList(Vec<Lang>);
-
-fn lang_list(s: &str) -> Result<LangList, String> {
-    parse_langs(s).map(LangList)
 }
 
 /// Output formats of `tomo align`.
