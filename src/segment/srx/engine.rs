@@ -39,12 +39,46 @@ use super::LanguageRules;
 use super::regex::translate;
 use crate::segment::Segmenter;
 
+/// How a rule's patterns are matched against the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchMode {
+    /// SRX 2.0: `beforebreak` may be *any* match ending at the position (overlapping
+    /// matches count), `afterbreak` any match starting there.
+    #[default]
+    Spec,
+    /// What OmegaT does (`Segmenter.java`, 3.6 up to today): `beforebreak` candidates are
+    /// the ends of the non-overlapping leftmost matches found left to right, and
+    /// `afterbreak` is checked with one matcher that only moves forward, so an `afterbreak`
+    /// match overlapping the previous one is missed. With `[.?!]+`, "Hi?!" then has no
+    /// candidate between `?` and `!`, and with `\.\.\.` the end of "....." is not an end.
+    /// Slower (every rule scans the block), but gives OmegaT's segments exactly.
+    OmegaT,
+}
+
 /// A segmenter running compiled SRX rules for one language (see the module doc for the
 /// matching semantics and strategy).
 pub struct SrxSegmenter {
     rules: Vec<Rule>,
+    mode: MatchMode,
+    /// All plain `beforebreak` patterns of break rules in one forward DFA: one pass over
+    /// the block finds every candidate.
+    forward: Option<DFA>,
+    /// All plain `beforebreak` patterns in one reverse DFA: one backward scan from a
+    /// candidate says which rules' `beforebreak` end there.
+    reverse: Option<DFA>,
+    reverse_rules: Vec<usize>,
     /// Lazy-DFA caches, one set per concurrent caller; taken for a call and put back.
-    pool: Mutex<Vec<Vec<RuleCache>>>,
+    pool: Mutex<Vec<Caches>>,
+}
+
+/// Mutable search state for one call of [`SrxSegmenter::breaks`].
+struct Caches {
+    rules: Vec<RuleCache>,
+    forward: Option<DfaCache>,
+    reverse: Option<DfaCache>,
+    /// `stamp[rule] == generation`: that rule's `beforebreak` ends at the current candidate.
+    stamp: Vec<u64>,
+    generation: u64,
 }
 
 impl std::fmt::Debug for SrxSegmenter {
@@ -72,6 +106,8 @@ struct FancyBefore {
 }
 
 struct PlainBefore {
+    /// The translated pattern (for the combined DFAs).
+    pattern: String,
     /// Forward, all-matches DFA: every end position in one pass.
     forward: DFA,
     /// Reverse DFA: "a match ends exactly here".
@@ -110,6 +146,11 @@ impl SrxSegmenter {
     /// Compile the rules of `sets`, in order. Returns the segmenter and one warning per rule
     /// left out because a pattern cannot be translated or compiled.
     pub fn compile(sets: &[&LanguageRules]) -> (SrxSegmenter, Vec<String>) {
+        Self::compile_with(sets, MatchMode::Spec)
+    }
+
+    /// [`SrxSegmenter::compile`] with a choice of [`MatchMode`].
+    pub fn compile_with(sets: &[&LanguageRules], mode: MatchMode) -> (SrxSegmenter, Vec<String>) {
         let mut rules = Vec::new();
         let mut warnings = Vec::new();
         for set in sets {
@@ -133,7 +174,25 @@ impl SrxSegmenter {
                 }
             }
         }
-        (SrxSegmenter { rules, pool: Mutex::new(Vec::new()) }, warnings)
+        let plain = |want_break_only: bool| -> (Vec<&str>, Vec<usize>) {
+            let mut patterns = Vec::new();
+            let mut owners = Vec::new();
+            for (i, rule) in rules.iter().enumerate() {
+                if let Some(Before::Plain(b)) = &rule.before {
+                    if rule.is_break || !want_break_only {
+                        patterns.push(b.pattern.as_str());
+                        owners.push(i);
+                    }
+                }
+            }
+            (patterns, owners)
+        };
+        let (fwd_patterns, _) = plain(true);
+        let (rev_patterns, reverse_rules) = plain(false);
+        let forward = combined_dfa(&fwd_patterns, false);
+        let reverse = combined_dfa(&rev_patterns, true);
+        let segmenter = SrxSegmenter { rules, mode, forward, reverse, reverse_rules, pool: Mutex::new(Vec::new()) };
+        (segmenter, warnings)
     }
 
     /// Number of rules that compiled (all the rules that run).
@@ -141,10 +200,18 @@ impl SrxSegmenter {
         self.rules.len()
     }
 
-    fn breaks_with(&self, block: &str, caches: &mut [RuleCache]) -> Vec<usize> {
+    fn breaks_with(&self, block: &str, caches: &mut Caches) -> Vec<usize> {
+        if self.mode == MatchMode::OmegaT {
+            return self.omegat_breaks(block);
+        }
         let mut candidates = Vec::new();
-        for (rule, cache) in self.rules.iter().zip(caches.iter_mut()) {
-            if rule.is_break {
+        let combined_ok = self.forward.as_ref().is_some_and(|dfa| {
+            let cache = caches.forward.get_or_insert_with(|| dfa.create_cache());
+            all_ends(dfa, cache, block, &mut candidates)
+        });
+        for (rule, cache) in self.rules.iter().zip(caches.rules.iter_mut()) {
+            let covered = combined_ok && matches!(rule.before, Some(Before::Plain(_)));
+            if rule.is_break && !covered {
                 rule.candidates(block, cache, &mut candidates);
             }
         }
@@ -153,8 +220,15 @@ impl SrxSegmenter {
         candidates.dedup();
         let mut out = Vec::with_capacity(candidates.len());
         for p in candidates {
-            for (rule, cache) in self.rules.iter().zip(caches.iter_mut()) {
-                if rule.matches_at(block, p, cache) {
+            let stamped = self.stamp_befores(block, p, caches);
+            let generation = caches.generation;
+            for (i, rule) in self.rules.iter().enumerate() {
+                let cache = &mut caches.rules[i];
+                let before_known = match (&rule.before, stamped) {
+                    (Some(Before::Plain(_)), true) => Some(caches.stamp[i] == generation),
+                    _ => None,
+                };
+                if rule.matches_at(block, p, before_known, cache) {
                     if rule.is_break {
                         out.push(p);
                     }
@@ -164,12 +238,78 @@ impl SrxSegmenter {
         }
         out
     }
+
+    /// Stamp every rule whose plain `beforebreak` ends at `p`, with one reverse scan.
+    /// False if the combined DFA is missing or gave up (the rules then check one by one).
+    fn stamp_befores(&self, block: &str, p: usize, caches: &mut Caches) -> bool {
+        let Some(dfa) = &self.reverse else { return false };
+        caches.generation += 1;
+        let cache = caches.reverse.get_or_insert_with(|| dfa.create_cache());
+        let input = Input::new(block).range(..p).anchored(Anchored::Yes);
+        let mut state = OverlappingState::start();
+        loop {
+            if dfa.try_search_overlapping_rev(cache, &input, &mut state).is_err() {
+                return false;
+            }
+            match state.get_match() {
+                Some(m) => caches.stamp[self.reverse_rules[m.pattern().as_usize()]] = caches.generation,
+                None => return true,
+            }
+        }
+    }
+
+    /// [`MatchMode::OmegaT`]: each rule lists its positions OmegaT's way, then the first
+    /// rule (in order) listing a position decides it.
+    fn omegat_breaks(&self, block: &str) -> Vec<usize> {
+        let mut verdicts: Vec<(usize, usize)> = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let befores = rule.before.as_ref().map_or_else(|| every_position(block), |b| b.leftmost_matches(block));
+            let mut afters = rule
+                .after
+                .as_ref()
+                .map_or_else(|| every_position(block), |a| a.leftmost_matches(block))
+                .into_iter()
+                .map(|r| r.start)
+                .peekable();
+            for end in befores.into_iter().map(|r| r.end) {
+                while afters.next_if(|&start| start < end).is_some() {}
+                match afters.peek() {
+                    Some(&start) if start == end => verdicts.push((end, i)),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        }
+        verdicts.sort_unstable();
+        let mut out = Vec::new();
+        let mut last = None;
+        for (p, i) in verdicts {
+            if last == Some(p) {
+                continue;
+            }
+            last = Some(p);
+            if self.rules[i].is_break && p > 0 && p < block.len() && block.is_char_boundary(p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    fn new_caches(&self) -> Caches {
+        Caches {
+            rules: self.rules.iter().map(|_| RuleCache::default()).collect(),
+            forward: None,
+            reverse: None,
+            stamp: vec![0; self.rules.len()],
+            generation: 0,
+        }
+    }
 }
 
 impl Segmenter for SrxSegmenter {
     fn breaks(&self, block: &str) -> Vec<usize> {
         let taken = self.pool.lock().ok().and_then(|mut pool| pool.pop());
-        let mut caches = taken.unwrap_or_else(|| self.rules.iter().map(|_| RuleCache::default()).collect());
+        let mut caches = taken.unwrap_or_else(|| self.new_caches());
         let out = self.breaks_with(block, &mut caches);
         if let Ok(mut pool) = self.pool.lock() {
             pool.push(caches);
@@ -208,7 +348,7 @@ fn compile_plain_before(pattern: &str) -> Result<PlainBefore, String> {
         .build(pattern)
         .map_err(|e| err(&e))?;
     let max_len = syntax::parse_with(pattern, &syntax_config()).ok().and_then(|h| h.properties().maximum_len());
-    Ok(PlainBefore { forward, reverse, meta, pike, max_len })
+    Ok(PlainBefore { pattern: pattern.to_string(), forward, reverse, meta, pike, max_len })
 }
 
 fn compile_after(java: &str) -> Result<After, String> {
@@ -221,6 +361,38 @@ fn compile_after(java: &str) -> Result<After, String> {
     let find = fancy(&t.pattern)?;
     let anchored = fancy(&format!(r"\G(?:{})", t.pattern))?;
     Ok(After::Fancy(Box::new(FancyAfter { find, anchored })))
+}
+
+/// One lazy DFA for several patterns (all-matches semantics), or `None` if there are none
+/// or it cannot be built (the per-rule engines are then used).
+fn combined_dfa(patterns: &[&str], reverse: bool) -> Option<DFA> {
+    if patterns.is_empty() {
+        return None;
+    }
+    DFA::builder()
+        .configure(DFA::config().match_kind(MatchKind::All).unicode_word_boundary(true).cache_capacity(8 << 20))
+        .syntax(syntax_config())
+        .thompson(thompson::Config::new().reverse(reverse))
+        .build_many(patterns)
+        .ok()
+}
+
+/// Push the end of every match of `dfa` in `block` (overlapping, all match kinds). Returns
+/// false, with `out` unchanged, if the DFA gave up.
+fn all_ends(dfa: &DFA, cache: &mut DfaCache, block: &str, out: &mut Vec<usize>) -> bool {
+    let input = Input::new(block);
+    let mut state = OverlappingState::start();
+    let mark = out.len();
+    loop {
+        if dfa.try_search_overlapping_fwd(cache, &input, &mut state).is_err() {
+            out.truncate(mark);
+            return false;
+        }
+        match state.get_match() {
+            Some(m) => out.push(m.offset()),
+            None => return true,
+        }
+    }
 }
 
 fn fancy(pattern: &str) -> Result<fancy_regex::Regex, String> {
@@ -260,10 +432,11 @@ impl Rule {
     }
 
     /// Does this rule match at `p` (before ends at `p` and after starts at `p`)?
-    fn matches_at(&self, block: &str, p: usize, cache: &mut RuleCache) -> bool {
+    /// `before_known`: the answer for a plain `beforebreak`, if the combined scan gave it.
+    fn matches_at(&self, block: &str, p: usize, before_known: Option<bool>, cache: &mut RuleCache) -> bool {
         let before_ok = match &self.before {
             None => true,
-            Some(Before::Plain(b)) => b.ends_at(block, p, cache),
+            Some(Before::Plain(b)) => before_known.unwrap_or_else(|| b.ends_at(block, p, cache)),
             Some(Before::Fancy(b)) => {
                 matches!(b.ends_at.find_from_pos(block, p), Ok(Some(m)) if m.start() == p)
             }
@@ -276,6 +449,31 @@ impl Rule {
                     matches!(a.anchored.find_from_pos(block, p), Ok(Some(m)) if m.start() == p)
                 }
             }
+    }
+}
+
+/// An empty pattern's matches: the empty string at every char boundary.
+fn every_position(block: &str) -> Vec<std::ops::Range<usize>> {
+    block.char_indices().map(|(i, _)| i).chain([block.len()]).map(|i| i..i).collect()
+}
+
+impl Before {
+    /// Non-overlapping leftmost-first matches, left to right (Java's `Matcher.find()` loop).
+    fn leftmost_matches(&self, block: &str) -> Vec<std::ops::Range<usize>> {
+        match self {
+            Before::Plain(b) => b.meta.find_iter(block).map(|m| m.range()).collect(),
+            Before::Fancy(b) => b.find.find_iter(block).filter_map(|m| m.ok()).map(|m| m.range()).collect(),
+        }
+    }
+}
+
+impl After {
+    /// Non-overlapping leftmost-first matches, left to right (Java's `Matcher.find()` loop).
+    fn leftmost_matches(&self, block: &str) -> Vec<std::ops::Range<usize>> {
+        match self {
+            After::Plain(re) => re.find_iter(block).map(|m| m.range()).collect(),
+            After::Fancy(a) => a.find.find_iter(block).filter_map(|m| m.ok()).map(|m| m.range()).collect(),
+        }
     }
 }
 
@@ -299,25 +497,14 @@ fn leftmost_from_every_start(
 impl PlainBefore {
     fn all_ends(&self, block: &str, cache: &mut RuleCache, out: &mut Vec<usize>) {
         let dfa_cache = cache.forward.get_or_insert_with(|| self.forward.create_cache());
-        let input = Input::new(block);
-        let mut state = OverlappingState::start();
-        let mark = out.len();
-        loop {
-            if self.forward.try_search_overlapping_fwd(dfa_cache, &input, &mut state).is_err() {
-                // The DFA gave up (Unicode `\b` beside non-ASCII text): redo exactly.
-                out.truncate(mark);
-                leftmost_from_every_start(
-                    block,
-                    |at| self.meta.search(&Input::new(block).range(at..)).map(|m| m.range()),
-                    true,
-                    out,
-                );
-                return;
-            }
-            match state.get_match() {
-                Some(m) => out.push(m.offset()),
-                None => return,
-            }
+        if !all_ends(&self.forward, dfa_cache, block, out) {
+            // The DFA gave up (Unicode `\b` beside non-ASCII text): redo exactly.
+            leftmost_from_every_start(
+                block,
+                |at| self.meta.search(&Input::new(block).range(at..)).map(|m| m.range()),
+                true,
+                out,
+            );
         }
     }
 
