@@ -36,19 +36,25 @@ fn main() {
     let srx = shared.join("data/segmentation/srx");
     // `cargo bench --bench srx -- omegat_defaultRules.srx:en` runs only the named runs.
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    for (file, lang) in [
-        ("omegat_defaultRules.srx", "en"),
-        ("omegat_defaultRules.srx", "ja"),
-        ("languagetool_segment.srx", "en"),
-        ("languagetool_segment.srx", "ja"),
+    // `one-block`: the same text with no paragraph breaks at all (one 5 MB block), to show
+    // that the cost stays linear in the block length.
+    for (file, lang, one_block) in [
+        ("omegat_defaultRules.srx", "en", false),
+        ("omegat_defaultRules.srx", "ja", false),
+        ("omegat_defaultRules.srx", "en", true),
+        ("languagetool_segment.srx", "en", false),
+        ("languagetool_segment.srx", "ja", false),
+        ("languagetool_segment.srx", "en", true),
     ] {
-        if !only.is_empty() && !only.iter().any(|o| format!("{file}:{lang}").contains(o.as_str())) {
+        let label = format!("{file}:{lang}{}", if one_block { ":one-block" } else { "" });
+        if !only.is_empty() && !only.iter().any(|o| label.contains(o.as_str())) {
             continue;
         }
         let (Ok(rules), Some(text)) = (SrxRules::load(&srx.join(file)), corpus(&shared, lang)) else {
             eprintln!("skipped {file} {lang}: shared data not found under {}", shared.display());
             continue;
         };
+        let text = if one_block { text.replace('\n', " ") } else { text };
         let lang_tag = Lang::parse(lang).expect("bench languages are valid tags");
         let (segmenter, _) = rules.segmenter(&lang_tag).expect("rules compile");
         // One warm-up pass fills the lazy DFA caches, as a long run would.
@@ -66,6 +72,6 @@ fn main() {
             secs = secs.min(start.elapsed().as_secs_f64());
         }
         let mb = text.len() as f64 / 1e6;
-        println!("{file:<26} {lang}  {mb:6.2} MB  {secs:7.3} s  {:8.1} MB/s  {} segments", mb / secs, segments.len());
+        println!("{label:<42} {mb:6.2} MB  {secs:7.3} s  {:8.1} MB/s  {} segments", mb / secs, segments.len());
     }
 }

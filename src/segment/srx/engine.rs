@@ -31,7 +31,7 @@
 use std::sync::Mutex;
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA, OverlappingState};
-use regex_automata::nfa::thompson::{self, pikevm};
+use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, meta};
 
@@ -112,11 +112,16 @@ struct PlainBefore {
     forward: DFA,
     /// Reverse DFA: "a match ends exactly here".
     reverse: DFA,
-    /// Exact fallbacks for when a DFA gives up (Unicode `\b` next to non-ASCII text).
+    /// Fallbacks for when a DFA gives up (Unicode `\b` next to non-ASCII text): the
+    /// pattern itself, and `(?s:(?:B).)\z`, run on a window ending one char after the
+    /// candidate so that an edge `\b` still sees both neighbours.
     meta: meta::Regex,
-    pike: pikevm::PikeVM,
+    tail: meta::Regex,
     /// Longest possible match in bytes, if bounded: how far back the fallback looks.
     max_len: Option<usize>,
+    /// The pattern uses an anchor (`^`, `\A`, …): the fallback window must then start at
+    /// the block start.
+    uses_start: bool,
 }
 
 enum After {
@@ -135,8 +140,12 @@ struct FancyAfter {
 struct RuleCache {
     forward: Option<DfaCache>,
     reverse: Option<DfaCache>,
-    pike: Option<pikevm::Cache>,
 }
+
+/// How far back (bytes) the fallback looks for a `beforebreak` match of unbounded length
+/// when the lazy DFA has given up: longer matches are not seen then (a documented limit;
+/// real `beforebreak` patterns reach back a word or two).
+const FALLBACK_WINDOW: usize = 512;
 
 fn syntax_config() -> syntax::Config {
     syntax::Config::new().dot_matches_new_line(true)
@@ -342,13 +351,15 @@ fn compile_plain_before(pattern: &str) -> Result<PlainBefore, String> {
         .build(pattern)
         .map_err(|e| err(&e))?;
     let meta = meta::Regex::builder().syntax(syntax_config()).build(pattern).map_err(|e| err(&e))?;
-    let pike = pikevm::PikeVM::builder()
-        .configure(pikevm::PikeVM::config().match_kind(MatchKind::All))
+    let tail = meta::Regex::builder()
         .syntax(syntax_config())
-        .build(pattern)
+        .build(&format!(r"(?s:(?:{pattern}).)\z"))
         .map_err(|e| err(&e))?;
-    let max_len = syntax::parse_with(pattern, &syntax_config()).ok().and_then(|h| h.properties().maximum_len());
-    Ok(PlainBefore { pattern: pattern.to_string(), forward, reverse, meta, pike, max_len })
+    let hir = syntax::parse_with(pattern, &syntax_config()).map_err(|e| err(&e))?;
+    let max_len = hir.properties().maximum_len();
+    // Any `^`/`$`/`\A`/`\z` (line or haystack): conservatively treated as needing the start.
+    let uses_start = hir.properties().look_set().contains_anchor();
+    Ok(PlainBefore { pattern: pattern.to_string(), forward, reverse, meta, tail, max_len, uses_start })
 }
 
 fn compile_after(java: &str) -> Result<After, String> {
@@ -514,22 +525,21 @@ impl PlainBefore {
         match self.reverse.try_search_rev(dfa_cache, &input) {
             Ok(found) => found.is_some(),
             Err(_) => {
-                // Exact but slower: a match from some start `s` whose longest end is `p`.
-                let pike_cache = cache.pike.get_or_insert_with(|| self.pike.create_cache());
-                let lowest = self.max_len.map_or(0, |n| p.saturating_sub(n));
-                let mut s = p;
-                loop {
-                    if block.is_char_boundary(s) {
-                        let input = Input::new(block).range(s..p).anchored(Anchored::Yes);
-                        if self.pike.find(pike_cache, input).is_some_and(|m| m.end() == p) {
-                            return true;
-                        }
-                    }
-                    if s == lowest {
-                        return false;
-                    }
-                    s -= 1;
+                // A window of the block ending one char after `p`; one extra char on the left
+                // gives a leading `\b` its context (a match cannot start there: too long).
+                let next = block[p..].chars().next().map_or(0, char::len_utf8);
+                if next == 0 {
+                    return false;
                 }
+                let mut lo = p.saturating_sub(self.max_len.unwrap_or(FALLBACK_WINDOW).saturating_add(1));
+                while !block.is_char_boundary(lo) {
+                    lo -= 1;
+                }
+                lo = lo.saturating_sub(block[..lo].chars().next_back().map_or(0, char::len_utf8));
+                if self.uses_start {
+                    lo = 0;
+                }
+                self.tail.is_match(&block[lo..p + next])
             }
         }
     }
