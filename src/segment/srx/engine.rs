@@ -544,3 +544,37 @@ impl PlainBefore {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(java: &str) -> PlainBefore {
+        compile_plain_before(&translate(java).expect("translates").pattern).expect("compiles")
+    }
+
+    /// The fallback path is really taken (the DFA gives up) and answers exactly.
+    #[test]
+    fn unicode_word_boundary_falls_back_exactly() {
+        let b = plain(r"\bno\.");
+        let mut cache = RuleCache::default();
+        let block = "«no. éno. no.";
+        let mut dfa_cache = b.reverse.create_cache();
+        let p = "«no.".len();
+        let input = Input::new(block).range(..p).anchored(Anchored::Yes);
+        assert!(b.reverse.try_search_rev(&mut dfa_cache, &input).is_err(), "the lazy DFA gives up here");
+        assert!(b.ends_at(block, p, &mut cache));
+        assert!(!b.ends_at(block, "«no. éno.".len(), &mut cache), "é is a word character");
+    }
+
+    #[test]
+    fn all_ends_reports_overlapping_ends() {
+        let b = plain(r"[.?!]+");
+        let mut cache = RuleCache::default();
+        let mut out = Vec::new();
+        b.all_ends("a?!. b", &mut cache, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        assert_eq!(out, [2, 3, 4]);
+    }
+}

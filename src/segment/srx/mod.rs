@@ -5,7 +5,7 @@
 //! [`SrxSegmenter`], and [`SrxRules::to_xml`] writes SRX 2.0.
 //!
 //! The work is split by stage: [`parse`] (XML → model), [`regex`] (the Java/ICU regex dialect
-//! of SRX files → Rust regex syntax), [`engine`] (running compiled rules) and [`write`]
+//! of SRX files → Rust regex syntax), [`engine`] (running compiled rules) and [`write`](mod@write)
 //! (model → XML).
 
 pub mod engine;
