@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use tomo::lang::Lang;
-use tomo::segment::srx::SrxRules;
+use tomo::segment::srx::{MatchMode, SrxRules};
 use tomo::segment::{NewlineMode, segment};
 
 const TARGET_BYTES: usize = 5 << 20;
@@ -38,15 +38,21 @@ fn main() {
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     // `one-block`: the same text with no paragraph breaks at all (one 5 MB block), to show
     // that the cost stays linear in the block length.
-    for (file, lang, one_block) in [
-        ("omegat_defaultRules.srx", "en", false),
-        ("omegat_defaultRules.srx", "ja", false),
-        ("omegat_defaultRules.srx", "en", true),
-        ("languagetool_segment.srx", "en", false),
-        ("languagetool_segment.srx", "ja", false),
-        ("languagetool_segment.srx", "en", true),
+    for (file, lang, one_block, mode) in [
+        ("omegat_defaultRules.srx", "en", false, MatchMode::Spec),
+        ("omegat_defaultRules.srx", "en", false, MatchMode::OmegaT),
+        ("omegat_defaultRules.srx", "ja", false, MatchMode::Spec),
+        ("omegat_defaultRules.srx", "ja", false, MatchMode::OmegaT),
+        ("omegat_defaultRules.srx", "en", true, MatchMode::Spec),
+        ("languagetool_segment.srx", "en", false, MatchMode::Spec),
+        ("languagetool_segment.srx", "ja", false, MatchMode::Spec),
+        ("languagetool_segment.srx", "en", true, MatchMode::Spec),
     ] {
-        let label = format!("{file}:{lang}{}", if one_block { ":one-block" } else { "" });
+        let label = format!(
+            "{file}:{lang}{}{}",
+            if one_block { ":one-block" } else { "" },
+            if mode == MatchMode::OmegaT { ":omegat-mode" } else { "" }
+        );
         if !only.is_empty() && !only.iter().any(|o| label.contains(o.as_str())) {
             continue;
         }
@@ -56,7 +62,7 @@ fn main() {
         };
         let text = if one_block { text.replace('\n', " ") } else { text };
         let lang_tag = Lang::parse(lang).expect("bench languages are valid tags");
-        let (segmenter, _) = rules.segmenter(&lang_tag).expect("rules compile");
+        let (segmenter, _) = rules.segmenter_with(&lang_tag, mode).expect("rules compile");
         // One warm-up pass fills the lazy DFA caches, as a long run would.
         let mut warm = text.len().min(1 << 16);
         while !text.is_char_boundary(warm) {

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 out="$(cargo run --release --quiet --example srx_conformance -- "$SHARED" 2>/dev/null)"
 out_omegat="$(cargo run --release --quiet --example srx_conformance -- "$SHARED" --omegat-mode 2>/dev/null |
   grep '^omegat_' | sed 's/^omegat_/omegat-mode_/')"
-scores="$(printf '%s\n%s\n' "$out" "$out_omegat" | awk '{print $1 == "translated" ? "translated:" $2 " " $3 " " $4 : $1 " " $2 " " $3}')"
+scores="$(printf '%s\n%s\n' "$out" "$out_omegat" | awk '{print ($1 == "translated" || $1 == "roundtrip") ? $1 ":" $2 " " $3 " " $4 : $1 " " $2 " " $3}')"
 printf '%-45s %7s %7s %7s\n' score got of ratchet
 status=0
 while read -r name got total; do

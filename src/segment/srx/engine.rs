@@ -272,15 +272,16 @@ impl SrxSegmenter {
     fn omegat_breaks(&self, block: &str) -> Vec<usize> {
         let mut verdicts: Vec<(usize, usize)> = Vec::new();
         for (i, rule) in self.rules.iter().enumerate() {
-            let befores = rule.before.as_ref().map_or_else(|| every_position(block), |b| b.leftmost_matches(block));
+            let mut befores = rule.before.as_ref().map_or_else(|| every_position(block), |b| b.leftmost_matches(block));
+            // The after-matcher starts only if some `beforebreak` matched, and moves forward only.
+            let Some(first) = befores.next() else { continue };
             let mut afters = rule
                 .after
                 .as_ref()
                 .map_or_else(|| every_position(block), |a| a.leftmost_matches(block))
-                .into_iter()
                 .map(|r| r.start)
                 .peekable();
-            for end in befores.into_iter().map(|r| r.end) {
+            for end in std::iter::once(first).chain(befores).map(|r| r.end) {
                 while afters.next_if(|&start| start < end).is_some() {}
                 match afters.peek() {
                     Some(&start) if start == end => verdicts.push((end, i)),
@@ -463,27 +464,30 @@ impl Rule {
     }
 }
 
+/// Matches found left to right, produced lazily.
+type Matches<'a> = Box<dyn Iterator<Item = std::ops::Range<usize>> + 'a>;
+
 /// An empty pattern's matches: the empty string at every char boundary.
-fn every_position(block: &str) -> Vec<std::ops::Range<usize>> {
-    block.char_indices().map(|(i, _)| i).chain([block.len()]).map(|i| i..i).collect()
+fn every_position(block: &str) -> Matches<'_> {
+    Box::new(block.char_indices().map(|(i, _)| i).chain([block.len()]).map(|i| i..i))
 }
 
 impl Before {
     /// Non-overlapping leftmost-first matches, left to right (Java's `Matcher.find()` loop).
-    fn leftmost_matches(&self, block: &str) -> Vec<std::ops::Range<usize>> {
+    fn leftmost_matches<'a>(&'a self, block: &'a str) -> Matches<'a> {
         match self {
-            Before::Plain(b) => b.meta.find_iter(block).map(|m| m.range()).collect(),
-            Before::Fancy(b) => b.find.find_iter(block).filter_map(|m| m.ok()).map(|m| m.range()).collect(),
+            Before::Plain(b) => Box::new(b.meta.find_iter(block).map(|m| m.range())),
+            Before::Fancy(b) => Box::new(b.find.find_iter(block).filter_map(|m| m.ok()).map(|m| m.range())),
         }
     }
 }
 
 impl After {
     /// Non-overlapping leftmost-first matches, left to right (Java's `Matcher.find()` loop).
-    fn leftmost_matches(&self, block: &str) -> Vec<std::ops::Range<usize>> {
+    fn leftmost_matches<'a>(&'a self, block: &'a str) -> Matches<'a> {
         match self {
-            After::Plain(re) => re.find_iter(block).map(|m| m.range()).collect(),
-            After::Fancy(a) => a.find.find_iter(block).filter_map(|m| m.ok()).map(|m| m.range()).collect(),
+            After::Plain(re) => Box::new(re.find_iter(block).map(|m| m.range())),
+            After::Fancy(a) => Box::new(a.find.find_iter(block).filter_map(|m| m.ok()).map(|m| m.range())),
         }
     }
 }
