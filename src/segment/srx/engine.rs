@@ -9,24 +9,31 @@
 //!
 //! How it avoids testing every rule at every byte:
 //!
-//! 1. **Candidates** come from the break rules only (a no-break rule can only veto). For a
-//!    break rule, every position where its `beforebreak` can end is found in one linear pass
-//!    with a lazy DFA in "all matches, overlapping" mode, so a pattern like `\.` or `[.?!]+`
-//!    reports *every* end position, not only the ends of non-overlapping leftmost matches.
-//!    A break rule without `beforebreak` contributes every start of an `afterbreak` match.
-//! 2. **Decision**: at each candidate (sorted, de-duplicated), the rules are tried in order.
-//!    `beforebreak` is tested with a *reverse* lazy DFA anchored at the candidate (it reads
-//!    back only as far as the pattern can reach); `afterbreak` with an anchored forward
-//!    search. Both are proportional to the length of the match, not of the block.
+//! 1. **Candidates** come from the break rules only (a no-break rule can only veto). The
+//!    `beforebreak` patterns of all break rules are compiled into one forward lazy DFA in
+//!    "all matches, overlapping" mode, and one linear pass reports *every* position where any
+//!    of them can end, so a pattern like `\.` or `[.?!]+` yields every end position, not only
+//!    the ends of non-overlapping leftmost matches. A break rule without `beforebreak`
+//!    contributes every start of an `afterbreak` match.
+//! 2. **Decision**: at each candidate (sorted, de-duplicated), one backward scan of a reverse
+//!    lazy DFA holding all plain `beforebreak` patterns, anchored at the candidate, marks the
+//!    rules whose `beforebreak` ends there (it reads back only as far as a pattern can
+//!    reach). The rules are then tried in order, with an anchored forward search for each
+//!    `afterbreak`, until one decides.
 //!
 //! Patterns with look-around, atomic groups, possessive quantifiers or back references run
 //! on `fancy-regex` (a backtracker, slower): their candidates come from a leftmost match at
 //! every start position, and "ends exactly at `p`" is tested as `\G(?<=(?:B))`, a
 //! variable-length look-behind anchored at `p`.
 //!
-//! The lazy DFA cannot evaluate a Unicode `\b` next to a non-ASCII byte; it then gives up
-//! and a slower exact engine (a PikeVM, or leftmost matches from every start for
-//! candidates) takes over for that search only.
+//! The lazy DFA cannot evaluate a Unicode `\b` next to a non-ASCII byte; it then gives up,
+//! and for that search only a slower exact engine takes over: `(?s:(?:B).)\z` on a window
+//! ending one char after the candidate (so an edge `\b` sees both neighbours), reaching back
+//! the pattern's maximum length, or 512 bytes if it has none; candidates then
+//! come from leftmost matches at every start. Each check stays bounded, so one 5 MB
+//! paragraph is still linear.
+//!
+//! [`MatchMode::OmegaT`] replaces all of this with OmegaT's own loop (see there).
 
 use std::sync::Mutex;
 
