@@ -9,29 +9,36 @@
 //!
 //! How it avoids testing every rule at every byte:
 //!
-//! 1. **Candidates** come from the break rules only (a no-break rule can only veto). For a
-//!    break rule, every position where its `beforebreak` can end is found in one linear pass
-//!    with a lazy DFA in "all matches, overlapping" mode, so a pattern like `\.` or `[.?!]+`
-//!    reports *every* end position, not only the ends of non-overlapping leftmost matches.
-//!    A break rule without `beforebreak` contributes every start of an `afterbreak` match.
-//! 2. **Decision**: at each candidate (sorted, de-duplicated), the rules are tried in order.
-//!    `beforebreak` is tested with a *reverse* lazy DFA anchored at the candidate (it reads
-//!    back only as far as the pattern can reach); `afterbreak` with an anchored forward
-//!    search. Both are proportional to the length of the match, not of the block.
+//! 1. **Candidates** come from the break rules only (a no-break rule can only veto). The
+//!    `beforebreak` patterns of all break rules are compiled into one forward lazy DFA in
+//!    "all matches, overlapping" mode, and one linear pass reports *every* position where any
+//!    of them can end, so a pattern like `\.` or `[.?!]+` yields every end position, not only
+//!    the ends of non-overlapping leftmost matches. A break rule without `beforebreak`
+//!    contributes every start of an `afterbreak` match.
+//! 2. **Decision**: at each candidate (sorted, de-duplicated), one backward scan of a reverse
+//!    lazy DFA holding all plain `beforebreak` patterns, anchored at the candidate, marks the
+//!    rules whose `beforebreak` ends there (it reads back only as far as a pattern can
+//!    reach). The rules are then tried in order, with an anchored forward search for each
+//!    `afterbreak`, until one decides.
 //!
 //! Patterns with look-around, atomic groups, possessive quantifiers or back references run
 //! on `fancy-regex` (a backtracker, slower): their candidates come from a leftmost match at
 //! every start position, and "ends exactly at `p`" is tested as `\G(?<=(?:B))`, a
 //! variable-length look-behind anchored at `p`.
 //!
-//! The lazy DFA cannot evaluate a Unicode `\b` next to a non-ASCII byte; it then gives up
-//! and a slower exact engine (a PikeVM, or leftmost matches from every start for
-//! candidates) takes over for that search only.
+//! The lazy DFA cannot evaluate a Unicode `\b` next to a non-ASCII byte; it then gives up,
+//! and for that search only a slower exact engine takes over: `(?s:(?:B).)\z` on a window
+//! ending one char after the candidate (so an edge `\b` sees both neighbours), reaching back
+//! the pattern's maximum length, or 512 bytes if it has none; candidates then
+//! come from leftmost matches at every start. Each check stays bounded, so one 5 MB
+//! paragraph is still linear.
+//!
+//! [`MatchMode::OmegaT`] replaces all of this with OmegaT's own loop (see there).
 
 use std::sync::Mutex;
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA, OverlappingState};
-use regex_automata::nfa::thompson::{self, pikevm};
+use regex_automata::nfa::thompson;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, meta};
 
@@ -39,12 +46,46 @@ use super::LanguageRules;
 use super::regex::translate;
 use crate::segment::Segmenter;
 
+/// How a rule's patterns are matched against the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MatchMode {
+    /// SRX 2.0: `beforebreak` may be *any* match ending at the position (overlapping
+    /// matches count), `afterbreak` any match starting there.
+    #[default]
+    Spec,
+    /// What OmegaT does (`Segmenter.java`, 3.6 up to today): `beforebreak` candidates are
+    /// the ends of the non-overlapping leftmost matches found left to right, and
+    /// `afterbreak` is checked with one matcher that only moves forward, so an `afterbreak`
+    /// match overlapping the previous one is missed. With `[.?!]+`, "Hi?!" then has no
+    /// candidate between `?` and `!`, and with `\.\.\.` the end of "....." is not an end.
+    /// Slower (every rule scans the block), but gives OmegaT's segments exactly.
+    OmegaT,
+}
+
 /// A segmenter running compiled SRX rules for one language (see the module doc for the
 /// matching semantics and strategy).
 pub struct SrxSegmenter {
     rules: Vec<Rule>,
+    mode: MatchMode,
+    /// All plain `beforebreak` patterns of break rules in one forward DFA: one pass over
+    /// the block finds every candidate.
+    forward: Option<DFA>,
+    /// All plain `beforebreak` patterns in one reverse DFA: one backward scan from a
+    /// candidate says which rules' `beforebreak` end there.
+    reverse: Option<DFA>,
+    reverse_rules: Vec<usize>,
     /// Lazy-DFA caches, one set per concurrent caller; taken for a call and put back.
-    pool: Mutex<Vec<Vec<RuleCache>>>,
+    pool: Mutex<Vec<Caches>>,
+}
+
+/// Mutable search state for one call of [`SrxSegmenter::breaks`].
+struct Caches {
+    rules: Vec<RuleCache>,
+    forward: Option<DfaCache>,
+    reverse: Option<DfaCache>,
+    /// `stamp[rule] == generation`: that rule's `beforebreak` ends at the current candidate.
+    stamp: Vec<u64>,
+    generation: u64,
 }
 
 impl std::fmt::Debug for SrxSegmenter {
@@ -72,15 +113,22 @@ struct FancyBefore {
 }
 
 struct PlainBefore {
+    /// The translated pattern (for the combined DFAs).
+    pattern: String,
     /// Forward, all-matches DFA: every end position in one pass.
     forward: DFA,
     /// Reverse DFA: "a match ends exactly here".
     reverse: DFA,
-    /// Exact fallbacks for when a DFA gives up (Unicode `\b` next to non-ASCII text).
+    /// Fallbacks for when a DFA gives up (Unicode `\b` next to non-ASCII text): the
+    /// pattern itself, and `(?s:(?:B).)\z`, run on a window ending one char after the
+    /// candidate so that an edge `\b` still sees both neighbours.
     meta: meta::Regex,
-    pike: pikevm::PikeVM,
+    tail: meta::Regex,
     /// Longest possible match in bytes, if bounded: how far back the fallback looks.
     max_len: Option<usize>,
+    /// The pattern uses an anchor (`^`, `\A`, …): the fallback window must then start at
+    /// the block start.
+    uses_start: bool,
 }
 
 enum After {
@@ -99,8 +147,12 @@ struct FancyAfter {
 struct RuleCache {
     forward: Option<DfaCache>,
     reverse: Option<DfaCache>,
-    pike: Option<pikevm::Cache>,
 }
+
+/// How far back (bytes) the fallback looks for a `beforebreak` match of unbounded length
+/// when the lazy DFA has given up: longer matches are not seen then (a documented limit;
+/// real `beforebreak` patterns reach back a word or two).
+const FALLBACK_WINDOW: usize = 512;
 
 fn syntax_config() -> syntax::Config {
     syntax::Config::new().dot_matches_new_line(true)
@@ -110,6 +162,11 @@ impl SrxSegmenter {
     /// Compile the rules of `sets`, in order. Returns the segmenter and one warning per rule
     /// left out because a pattern cannot be translated or compiled.
     pub fn compile(sets: &[&LanguageRules]) -> (SrxSegmenter, Vec<String>) {
+        Self::compile_with(sets, MatchMode::Spec)
+    }
+
+    /// [`SrxSegmenter::compile`] with a choice of [`MatchMode`].
+    pub fn compile_with(sets: &[&LanguageRules], mode: MatchMode) -> (SrxSegmenter, Vec<String>) {
         let mut rules = Vec::new();
         let mut warnings = Vec::new();
         for set in sets {
@@ -133,7 +190,25 @@ impl SrxSegmenter {
                 }
             }
         }
-        (SrxSegmenter { rules, pool: Mutex::new(Vec::new()) }, warnings)
+        let plain = |want_break_only: bool| -> (Vec<&str>, Vec<usize>) {
+            let mut patterns = Vec::new();
+            let mut owners = Vec::new();
+            for (i, rule) in rules.iter().enumerate() {
+                if let Some(Before::Plain(b)) = &rule.before {
+                    if rule.is_break || !want_break_only {
+                        patterns.push(b.pattern.as_str());
+                        owners.push(i);
+                    }
+                }
+            }
+            (patterns, owners)
+        };
+        let (fwd_patterns, _) = plain(true);
+        let (rev_patterns, reverse_rules) = plain(false);
+        let forward = combined_dfa(&fwd_patterns, false);
+        let reverse = combined_dfa(&rev_patterns, true);
+        let segmenter = SrxSegmenter { rules, mode, forward, reverse, reverse_rules, pool: Mutex::new(Vec::new()) };
+        (segmenter, warnings)
     }
 
     /// Number of rules that compiled (all the rules that run).
@@ -141,10 +216,18 @@ impl SrxSegmenter {
         self.rules.len()
     }
 
-    fn breaks_with(&self, block: &str, caches: &mut [RuleCache]) -> Vec<usize> {
+    fn breaks_with(&self, block: &str, caches: &mut Caches) -> Vec<usize> {
+        if self.mode == MatchMode::OmegaT {
+            return self.omegat_breaks(block);
+        }
         let mut candidates = Vec::new();
-        for (rule, cache) in self.rules.iter().zip(caches.iter_mut()) {
-            if rule.is_break {
+        let combined_ok = self.forward.as_ref().is_some_and(|dfa| {
+            let cache = caches.forward.get_or_insert_with(|| dfa.create_cache());
+            all_ends(dfa, cache, block, &mut candidates)
+        });
+        for (rule, cache) in self.rules.iter().zip(caches.rules.iter_mut()) {
+            let covered = combined_ok && matches!(rule.before, Some(Before::Plain(_)));
+            if rule.is_break && !covered {
                 rule.candidates(block, cache, &mut candidates);
             }
         }
@@ -153,8 +236,15 @@ impl SrxSegmenter {
         candidates.dedup();
         let mut out = Vec::with_capacity(candidates.len());
         for p in candidates {
-            for (rule, cache) in self.rules.iter().zip(caches.iter_mut()) {
-                if rule.matches_at(block, p, cache) {
+            let stamped = self.stamp_befores(block, p, caches);
+            let generation = caches.generation;
+            for (i, rule) in self.rules.iter().enumerate() {
+                let cache = &mut caches.rules[i];
+                let before_known = match (&rule.before, stamped) {
+                    (Some(Before::Plain(_)), true) => Some(caches.stamp[i] == generation),
+                    _ => None,
+                };
+                if rule.matches_at(block, p, before_known, cache) {
                     if rule.is_break {
                         out.push(p);
                     }
@@ -164,12 +254,79 @@ impl SrxSegmenter {
         }
         out
     }
+
+    /// Stamp every rule whose plain `beforebreak` ends at `p`, with one reverse scan.
+    /// False if the combined DFA is missing or gave up (the rules then check one by one).
+    fn stamp_befores(&self, block: &str, p: usize, caches: &mut Caches) -> bool {
+        let Some(dfa) = &self.reverse else { return false };
+        caches.generation += 1;
+        let cache = caches.reverse.get_or_insert_with(|| dfa.create_cache());
+        let input = Input::new(block).range(..p).anchored(Anchored::Yes);
+        let mut state = OverlappingState::start();
+        loop {
+            if dfa.try_search_overlapping_rev(cache, &input, &mut state).is_err() {
+                return false;
+            }
+            match state.get_match() {
+                Some(m) => caches.stamp[self.reverse_rules[m.pattern().as_usize()]] = caches.generation,
+                None => return true,
+            }
+        }
+    }
+
+    /// [`MatchMode::OmegaT`]: each rule lists its positions OmegaT's way, then the first
+    /// rule (in order) listing a position decides it.
+    fn omegat_breaks(&self, block: &str) -> Vec<usize> {
+        let mut verdicts: Vec<(usize, usize)> = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let mut befores = rule.before.as_ref().map_or_else(|| every_position(block), |b| b.leftmost_matches(block));
+            // The after-matcher starts only if some `beforebreak` matched, and moves forward only.
+            let Some(first) = befores.next() else { continue };
+            let mut afters = rule
+                .after
+                .as_ref()
+                .map_or_else(|| every_position(block), |a| a.leftmost_matches(block))
+                .map(|r| r.start)
+                .peekable();
+            for end in std::iter::once(first).chain(befores).map(|r| r.end) {
+                while afters.next_if(|&start| start < end).is_some() {}
+                match afters.peek() {
+                    Some(&start) if start == end => verdicts.push((end, i)),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        }
+        verdicts.sort_unstable();
+        let mut out = Vec::new();
+        let mut last = None;
+        for (p, i) in verdicts {
+            if last == Some(p) {
+                continue;
+            }
+            last = Some(p);
+            if self.rules[i].is_break && p > 0 && p < block.len() && block.is_char_boundary(p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    fn new_caches(&self) -> Caches {
+        Caches {
+            rules: self.rules.iter().map(|_| RuleCache::default()).collect(),
+            forward: None,
+            reverse: None,
+            stamp: vec![0; self.rules.len()],
+            generation: 0,
+        }
+    }
 }
 
 impl Segmenter for SrxSegmenter {
     fn breaks(&self, block: &str) -> Vec<usize> {
         let taken = self.pool.lock().ok().and_then(|mut pool| pool.pop());
-        let mut caches = taken.unwrap_or_else(|| self.rules.iter().map(|_| RuleCache::default()).collect());
+        let mut caches = taken.unwrap_or_else(|| self.new_caches());
         let out = self.breaks_with(block, &mut caches);
         if let Ok(mut pool) = self.pool.lock() {
             pool.push(caches);
@@ -202,13 +359,15 @@ fn compile_plain_before(pattern: &str) -> Result<PlainBefore, String> {
         .build(pattern)
         .map_err(|e| err(&e))?;
     let meta = meta::Regex::builder().syntax(syntax_config()).build(pattern).map_err(|e| err(&e))?;
-    let pike = pikevm::PikeVM::builder()
-        .configure(pikevm::PikeVM::config().match_kind(MatchKind::All))
+    let tail = meta::Regex::builder()
         .syntax(syntax_config())
-        .build(pattern)
+        .build(&format!(r"(?s:(?:{pattern}).)\z"))
         .map_err(|e| err(&e))?;
-    let max_len = syntax::parse_with(pattern, &syntax_config()).ok().and_then(|h| h.properties().maximum_len());
-    Ok(PlainBefore { forward, reverse, meta, pike, max_len })
+    let hir = syntax::parse_with(pattern, &syntax_config()).map_err(|e| err(&e))?;
+    let max_len = hir.properties().maximum_len();
+    // Any `^`/`$`/`\A`/`\z` (line or haystack): conservatively treated as needing the start.
+    let uses_start = hir.properties().look_set().contains_anchor();
+    Ok(PlainBefore { pattern: pattern.to_string(), forward, reverse, meta, tail, max_len, uses_start })
 }
 
 fn compile_after(java: &str) -> Result<After, String> {
@@ -221,6 +380,38 @@ fn compile_after(java: &str) -> Result<After, String> {
     let find = fancy(&t.pattern)?;
     let anchored = fancy(&format!(r"\G(?:{})", t.pattern))?;
     Ok(After::Fancy(Box::new(FancyAfter { find, anchored })))
+}
+
+/// One lazy DFA for several patterns (all-matches semantics), or `None` if there are none
+/// or it cannot be built (the per-rule engines are then used).
+fn combined_dfa(patterns: &[&str], reverse: bool) -> Option<DFA> {
+    if patterns.is_empty() {
+        return None;
+    }
+    DFA::builder()
+        .configure(DFA::config().match_kind(MatchKind::All).unicode_word_boundary(true).cache_capacity(8 << 20))
+        .syntax(syntax_config())
+        .thompson(thompson::Config::new().reverse(reverse))
+        .build_many(patterns)
+        .ok()
+}
+
+/// Push the end of every match of `dfa` in `block` (overlapping, all match kinds). Returns
+/// false, with `out` unchanged, if the DFA gave up.
+fn all_ends(dfa: &DFA, cache: &mut DfaCache, block: &str, out: &mut Vec<usize>) -> bool {
+    let input = Input::new(block);
+    let mut state = OverlappingState::start();
+    let mark = out.len();
+    loop {
+        if dfa.try_search_overlapping_fwd(cache, &input, &mut state).is_err() {
+            out.truncate(mark);
+            return false;
+        }
+        match state.get_match() {
+            Some(m) => out.push(m.offset()),
+            None => return true,
+        }
+    }
 }
 
 fn fancy(pattern: &str) -> Result<fancy_regex::Regex, String> {
@@ -260,10 +451,11 @@ impl Rule {
     }
 
     /// Does this rule match at `p` (before ends at `p` and after starts at `p`)?
-    fn matches_at(&self, block: &str, p: usize, cache: &mut RuleCache) -> bool {
+    /// `before_known`: the answer for a plain `beforebreak`, if the combined scan gave it.
+    fn matches_at(&self, block: &str, p: usize, before_known: Option<bool>, cache: &mut RuleCache) -> bool {
         let before_ok = match &self.before {
             None => true,
-            Some(Before::Plain(b)) => b.ends_at(block, p, cache),
+            Some(Before::Plain(b)) => before_known.unwrap_or_else(|| b.ends_at(block, p, cache)),
             Some(Before::Fancy(b)) => {
                 matches!(b.ends_at.find_from_pos(block, p), Ok(Some(m)) if m.start() == p)
             }
@@ -276,6 +468,34 @@ impl Rule {
                     matches!(a.anchored.find_from_pos(block, p), Ok(Some(m)) if m.start() == p)
                 }
             }
+    }
+}
+
+/// Matches found left to right, produced lazily.
+type Matches<'a> = Box<dyn Iterator<Item = std::ops::Range<usize>> + 'a>;
+
+/// An empty pattern's matches: the empty string at every char boundary.
+fn every_position(block: &str) -> Matches<'_> {
+    Box::new(block.char_indices().map(|(i, _)| i).chain([block.len()]).map(|i| i..i))
+}
+
+impl Before {
+    /// Non-overlapping leftmost-first matches, left to right (Java's `Matcher.find()` loop).
+    fn leftmost_matches<'a>(&'a self, block: &'a str) -> Matches<'a> {
+        match self {
+            Before::Plain(b) => Box::new(b.meta.find_iter(block).map(|m| m.range())),
+            Before::Fancy(b) => Box::new(b.find.find_iter(block).filter_map(|m| m.ok()).map(|m| m.range())),
+        }
+    }
+}
+
+impl After {
+    /// Non-overlapping leftmost-first matches, left to right (Java's `Matcher.find()` loop).
+    fn leftmost_matches<'a>(&'a self, block: &'a str) -> Matches<'a> {
+        match self {
+            After::Plain(re) => Box::new(re.find_iter(block).map(|m| m.range())),
+            After::Fancy(a) => Box::new(a.find.find_iter(block).filter_map(|m| m.ok()).map(|m| m.range())),
+        }
     }
 }
 
@@ -299,25 +519,14 @@ fn leftmost_from_every_start(
 impl PlainBefore {
     fn all_ends(&self, block: &str, cache: &mut RuleCache, out: &mut Vec<usize>) {
         let dfa_cache = cache.forward.get_or_insert_with(|| self.forward.create_cache());
-        let input = Input::new(block);
-        let mut state = OverlappingState::start();
-        let mark = out.len();
-        loop {
-            if self.forward.try_search_overlapping_fwd(dfa_cache, &input, &mut state).is_err() {
-                // The DFA gave up (Unicode `\b` beside non-ASCII text): redo exactly.
-                out.truncate(mark);
-                leftmost_from_every_start(
-                    block,
-                    |at| self.meta.search(&Input::new(block).range(at..)).map(|m| m.range()),
-                    true,
-                    out,
-                );
-                return;
-            }
-            match state.get_match() {
-                Some(m) => out.push(m.offset()),
-                None => return,
-            }
+        if !all_ends(&self.forward, dfa_cache, block, out) {
+            // The DFA gave up (Unicode `\b` beside non-ASCII text): redo exactly.
+            leftmost_from_every_start(
+                block,
+                |at| self.meta.search(&Input::new(block).range(at..)).map(|m| m.range()),
+                true,
+                out,
+            );
         }
     }
 
@@ -327,23 +536,56 @@ impl PlainBefore {
         match self.reverse.try_search_rev(dfa_cache, &input) {
             Ok(found) => found.is_some(),
             Err(_) => {
-                // Exact but slower: a match from some start `s` whose longest end is `p`.
-                let pike_cache = cache.pike.get_or_insert_with(|| self.pike.create_cache());
-                let lowest = self.max_len.map_or(0, |n| p.saturating_sub(n));
-                let mut s = p;
-                loop {
-                    if block.is_char_boundary(s) {
-                        let input = Input::new(block).range(s..p).anchored(Anchored::Yes);
-                        if self.pike.find(pike_cache, input).is_some_and(|m| m.end() == p) {
-                            return true;
-                        }
-                    }
-                    if s == lowest {
-                        return false;
-                    }
-                    s -= 1;
+                // A window of the block ending one char after `p`; one extra char on the left
+                // gives a leading `\b` its context (a match cannot start there: too long).
+                let next = block[p..].chars().next().map_or(0, char::len_utf8);
+                if next == 0 {
+                    return false;
                 }
+                let mut lo = p.saturating_sub(self.max_len.unwrap_or(FALLBACK_WINDOW).saturating_add(1));
+                while !block.is_char_boundary(lo) {
+                    lo -= 1;
+                }
+                lo = lo.saturating_sub(block[..lo].chars().next_back().map_or(0, char::len_utf8));
+                if self.uses_start {
+                    lo = 0;
+                }
+                self.tail.is_match(&block[lo..p + next])
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(java: &str) -> PlainBefore {
+        compile_plain_before(&translate(java).expect("translates").pattern).expect("compiles")
+    }
+
+    /// The fallback path is really taken (the DFA gives up) and answers exactly.
+    #[test]
+    fn unicode_word_boundary_falls_back_exactly() {
+        let b = plain(r"\bno\.");
+        let mut cache = RuleCache::default();
+        let block = "«no. éno. no.";
+        let mut dfa_cache = b.reverse.create_cache();
+        let p = "«no.".len();
+        let input = Input::new(block).range(..p).anchored(Anchored::Yes);
+        assert!(b.reverse.try_search_rev(&mut dfa_cache, &input).is_err(), "the lazy DFA gives up here");
+        assert!(b.ends_at(block, p, &mut cache));
+        assert!(!b.ends_at(block, "«no. éno.".len(), &mut cache), "é is a word character");
+    }
+
+    #[test]
+    fn all_ends_reports_overlapping_ends() {
+        let b = plain(r"[.?!]+");
+        let mut cache = RuleCache::default();
+        let mut out = Vec::new();
+        b.all_ends("a?!. b", &mut cache, &mut out);
+        out.sort_unstable();
+        out.dedup();
+        assert_eq!(out, [2, 3, 4]);
     }
 }

@@ -5,7 +5,7 @@
 //! [`SrxSegmenter`], and [`SrxRules::to_xml`] writes SRX 2.0.
 //!
 //! The work is split by stage: [`parse`] (XML → model), [`regex`] (the Java/ICU regex dialect
-//! of SRX files → Rust regex syntax), [`engine`] (running compiled rules) and [`write`]
+//! of SRX files → Rust regex syntax), [`engine`] (running compiled rules) and [`write`](mod@write)
 //! (model → XML).
 
 pub mod engine;
@@ -15,7 +15,7 @@ pub mod write;
 
 use std::path::Path;
 
-pub use engine::SrxSegmenter;
+pub use engine::{MatchMode, SrxSegmenter};
 
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -110,6 +110,12 @@ impl SrxRules {
     /// Compile the rules that apply to `lang`. Also returns one warning per rule whose
     /// regex cannot be translated (that rule is left out, never silently).
     pub fn segmenter(&self, lang: &Lang) -> Result<(SrxSegmenter, Vec<String>)> {
+        self.segmenter_with(lang, MatchMode::Spec)
+    }
+
+    /// [`SrxRules::segmenter`] with a choice of [`MatchMode`] (`OmegaT` reproduces OmegaT's
+    /// matching quirks exactly).
+    pub fn segmenter_with(&self, lang: &Lang, mode: MatchMode) -> Result<(SrxSegmenter, Vec<String>)> {
         let (sets, mut warnings) = self.rule_sets_for(lang);
         if self.icu4j_break_rules {
             warnings.push(
@@ -118,7 +124,7 @@ impl SrxRules {
                     .to_string(),
             );
         }
-        let (segmenter, rule_warnings) = SrxSegmenter::compile(&sets);
+        let (segmenter, rule_warnings) = SrxSegmenter::compile_with(&sets, mode);
         warnings.extend(rule_warnings);
         Ok((segmenter, warnings))
     }
@@ -144,12 +150,13 @@ mod tests {
         Lang::parse(tag).expect("test language tags are valid")
     }
 
-    fn split(rules: &SrxRules, tag: &str, input: &str) -> Vec<String> {
-        let (segmenter, _) = rules.segmenter(&lang(tag)).expect("rules compile");
+    fn split_with(rules: &SrxRules, tag: &str, input: &str, mode: MatchMode) -> Vec<String> {
+        let (segmenter, _) = rules.segmenter_with(&lang(tag), mode).expect("rules compile");
         segment(input, &segmenter, NewlineMode::Wrap).iter().map(|s| s.text(input).to_string()).collect()
     }
 
-    /// Every case in tests/data/srx/cases.jsonl: adding a case needs no Rust code.
+    /// Every case in tests/data/srx/cases.jsonl (`"mode": "omegat"` for [`MatchMode::OmegaT`]):
+    /// adding a case needs no Rust code.
     #[test]
     fn data_driven_cases() {
         let text = std::fs::read_to_string(data("cases.jsonl")).expect("cases.jsonl is readable");
@@ -157,7 +164,9 @@ mod tests {
         for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
             let case: serde_json::Value = serde_json::from_str(line).expect("cases.jsonl is valid JSON");
             let rules = SrxRules::load(&data(case["srx"].as_str().expect("srx"))).expect("test SRX loads");
-            let got = split(&rules, case["lang"].as_str().expect("lang"), case["input"].as_str().expect("input"));
+            let mode = if case["mode"] == "omegat" { MatchMode::OmegaT } else { MatchMode::Spec };
+            let got =
+                split_with(&rules, case["lang"].as_str().expect("lang"), case["input"].as_str().expect("input"), mode);
             let expected: Vec<String> = serde_json::from_value(case["expected"].clone()).expect("expected");
             if got != expected {
                 failures.push(format!("line {}: {}\n  expected {expected:?}\n  got      {got:?}", n + 1, case["why"]));
@@ -236,7 +245,7 @@ mod tests {
 
     #[test]
     fn writer_round_trips_every_test_file() {
-        for name in ["cascade.srx", "nocascade.srx", "order.srx", "anchoring.srx", "untranslatable.srx"] {
+        for name in ["cascade.srx", "nocascade.srx", "order.srx", "anchoring.srx", "untranslatable.srx", "quirks.srx"] {
             let rules = SrxRules::load(&data(name)).unwrap();
             let xml = rules.to_xml();
             assert!(xml.contains(r#"<srx xmlns="http://www.lisa.org/srx20" version="2.0">"#));

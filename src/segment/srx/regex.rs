@@ -409,17 +409,14 @@ impl Translator<'_> {
         self.out.push_str(&format!(r"\x{{{cp:X}}}"));
     }
 
-    /// One literal character, escaped as Rust needs it here.
+    /// One literal character, escaped as Rust needs it here (whitespace as a code point, so
+    /// that it also survives the `x` flag).
     fn literal(&mut self, c: char) {
-        if c.is_ascii_punctuation() || c.is_whitespace() {
-            if c.is_whitespace() || c.is_ascii_alphanumeric() {
-                self.code_point(c as u32);
-            } else if r"\.+*?()|[]{}^$#&-~".contains(c) {
-                self.out.push('\\');
-                self.out.push(c);
-            } else {
-                self.out.push(c);
-            }
+        if c.is_whitespace() {
+            self.code_point(c as u32);
+        } else if r"\.+*?()|[]{}^$#&-~".contains(c) {
+            self.out.push('\\');
+            self.out.push(c);
         } else {
             self.out.push(c);
         }
