@@ -79,9 +79,8 @@ impl SrxRules {
 
     /// The rule sets that apply to `lang`, in the order they are tried: every map whose
     /// `languagepattern` matches the whole language code (case-insensitively; `en-US` is
-    /// also tried as `en_US`) with
-    /// `cascade="yes"`, else only the first. A map naming a missing rule set is skipped
-    /// with a warning.
+    /// also tried as `en_US`) with `cascade="yes"`, else only the first. A map naming a
+    /// missing rule set is skipped with a warning.
     pub fn rule_sets_for(&self, lang: &Lang) -> (Vec<&LanguageRules>, Vec<String>) {
         let mut sets = Vec::new();
         let mut warnings = Vec::new();
