@@ -78,14 +78,21 @@ impl SrxRules {
     }
 
     /// The rule sets that apply to `lang`, in the order they are tried: every map whose
-    /// `languagepattern` matches the whole language code (case-insensitively) with
-    /// `cascade="yes"`, else only the first. A map naming a missing rule set is skipped
-    /// with a warning.
+    /// `languagepattern` matches the whole language code (case-insensitively; `en-US` is
+    /// also tried as `en_US`) with `cascade="yes"`, else only the first. A map naming a
+    /// missing rule set is skipped with a warning.
     pub fn rule_sets_for(&self, lang: &Lang) -> (Vec<&LanguageRules>, Vec<String>) {
         let mut sets = Vec::new();
         let mut warnings = Vec::new();
         for map in &self.maps {
-            match regex::language_pattern_matches(&map.pattern, lang.as_str()) {
+            // Tools write codes as `en-US` or `en_US`; a pattern written for either matches.
+            let matched = regex::language_pattern_matches(&map.pattern, lang.as_str()).and_then(|hit| {
+                if hit || !lang.as_str().contains('-') {
+                    return Ok(hit);
+                }
+                regex::language_pattern_matches(&map.pattern, &lang.as_str().replace('-', "_"))
+            });
+            match matched {
                 Ok(false) => continue,
                 Ok(true) => {}
                 Err(reason) => {
@@ -202,6 +209,9 @@ mod tests {
             SrxRules { maps: vec![LanguageMap { pattern: "EN".into(), rules: "English".into() }], ..rules.clone() };
         assert_eq!(exact.rule_sets_for(&lang("en")).0.len(), 1);
         assert!(exact.rule_sets_for(&lang("en-US")).0.is_empty());
+        let underscore =
+            SrxRules { maps: vec![LanguageMap { pattern: "en_us".into(), rules: "English".into() }], ..rules.clone() };
+        assert_eq!(underscore.rule_sets_for(&lang("en-US")).0.len(), 1, "en_US is written with _");
     }
 
     #[test]
