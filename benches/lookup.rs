@@ -10,7 +10,7 @@
 //!
 //! Environment: `TOMO_BENCH_DATA` (default `../shared/data/alignment/dev`, read-only, the
 //! `*.plain.jsonl` files with 1-1 gold links), `TOMO_BENCH_DIR` (default
-//! `/tmp/tomo-bench`, where the memories are written), `TOMO_BENCH_BRUTE_SECS` (time budget
+//! `/tmp/tomo-fuzzy-bench`, where the memories are written), `TOMO_BENCH_BRUTE_SECS` (time budget
 //! of the brute-force scan per row, default 20).
 
 use std::io::Write;
@@ -199,7 +199,8 @@ struct Built {
 }
 
 fn build(c: &Corpus, n: usize) -> Built {
-    let dir = std::env::var_os("TOMO_BENCH_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp/tomo-bench"));
+    let dir =
+        std::env::var_os("TOMO_BENCH_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp/tomo-fuzzy-bench"));
     std::fs::create_dir_all(&dir).unwrap();
     let pairs = generate(c, n, 0x5eed_0000 + n as u64);
     let time_import = |path: &Path, with_index: bool| -> f64 {
@@ -419,59 +420,66 @@ fn main() {
     }
 }
 
-/// Korean granularity: which of syllables and eojeol ranks a sentence's own edited copy
-/// first among all the Korean sentences of the corpus, for synthetic edits typical of a
-/// revision (a particle or ending changed, a word replaced, inserted or dropped).
+/// Korean granularity: on the Korean sentences of the corpus, a revision that only changes
+/// a particle or ending (은→는, 을→를 on one eojeol) should rank above a revision that
+/// replaces a whole word. For each sentence both revisions are made and scored against the
+/// original with syllable tokens and with eojeol tokens.
 fn korean() {
     use tomo::tm::fuzzy::score::{Pattern, base_score};
     use tomo::tm::fuzzy::tokenize::{Granularity, tokenize};
     let mut ko: Vec<String> = load_links("en", "ko").into_iter().map(|(_, _, k)| k).collect();
     ko.sort();
     ko.dedup();
-    let particles = ["은", "는", "이", "가", "을", "를", "에", "에서", "의", "로", "와", "과", "도", "만"];
+    let particles = ["은", "는", "이", "가", "을", "를", "에", "의", "로", "와", "과", "도", "만"];
     let mut vocab: Vec<String> = ko.iter().flat_map(|s| words(s)).map(String::from).collect();
     vocab.sort();
     vocab.dedup();
     let mut rng = Rng(7);
-    let toks = |s: &str, g: Granularity| -> Vec<u64> {
-        let n = tomo::text::normalize(s);
-        tokenize(&n, g).into_iter().map(|t| t.class).collect()
-    };
-    for g in [Granularity::Chars, Granularity::Words] {
-        let stored: Vec<Vec<u64>> = ko.iter().map(|s| toks(s, g)).collect();
-        let (mut top1, mut total, mut margin) = (0, 0, 0.0);
-        let mut rng2 = Rng(rng.next());
-        for (i, s) in ko.iter().enumerate().step_by(ko.len().div_ceil(400).max(1)) {
-            // Edit: change one particle/ending on a random eojeol, and replace one word.
-            let mut w: Vec<String> = words(s).into_iter().map(String::from).collect();
-            if w.len() < 4 {
-                continue;
-            }
-            let at = rng2.below(w.len());
-            let last = w[at].chars().last().map(String::from).unwrap_or_default();
-            if particles.contains(&last.as_str()) {
-                let stem: String = w[at].chars().take(w[at].chars().count() - 1).collect();
-                w[at] = stem + particles[rng2.below(particles.len())];
-            } else {
-                w[at].push_str(particles[rng2.below(particles.len())]);
-            }
-            let at = rng2.below(w.len());
-            w[at] = vocab[rng2.below(vocab.len())].clone();
-            let q = toks(&w.join(" "), g);
-            let p = Pattern::new(&q);
-            let scores: Vec<u8> = stored.iter().map(|c| base_score(p.distance(c), q.len(), c.len())).collect();
-            let own = scores[i];
-            let best_other = scores.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, &s)| s).max().unwrap_or(0);
-            total += 1;
-            if own > best_other {
-                top1 += 1;
-            }
-            margin += f64::from(own) - f64::from(best_other);
+    let mut cases: Vec<(String, String, String)> = Vec::new();
+    for s in &ko {
+        let w: Vec<String> = words(s).into_iter().map(String::from).collect();
+        let with_particle: Vec<usize> = (0..w.len())
+            .filter(|&i| w[i].chars().count() > 1 && w[i].chars().last().is_some_and(|c| particles.contains(&c.to_string().as_str())))
+            .collect();
+        if w.len() < 4 || with_particle.is_empty() {
+            continue;
         }
+        let at = with_particle[rng.below(with_particle.len())];
+        let old = w[at].chars().last().unwrap().to_string();
+        let new = particles.iter().find(|p| **p != old && rng.below(3) == 0).unwrap_or(&"도");
+        let mut minor = w.clone();
+        minor[at] = w[at].chars().take(w[at].chars().count() - 1).collect::<String>() + new;
+        let mut major = w.clone();
+        let other = rng.below(w.len());
+        major[other] = vocab[rng.below(vocab.len())].clone();
+        cases.push((s.clone(), minor.join(" "), major.join(" ")));
+    }
+    for g in [Granularity::Chars, Granularity::Words] {
+        let toks = |s: &str| -> Vec<u64> {
+            let n = tomo::text::normalize(s);
+            tokenize(&n, g).into_iter().map(|t| t.class).collect()
+        };
+        let (mut better, mut ties, mut sum_minor, mut sum_major) = (0, 0, 0.0, 0.0);
+        for (orig, minor, major) in &cases {
+            let q = toks(orig);
+            let p = Pattern::new(&q);
+            let score = |s: &str| {
+                let c = toks(s);
+                base_score(p.distance(&c), q.len(), c.len())
+            };
+            let (a, b) = (score(minor), score(major));
+            better += usize::from(a > b);
+            ties += usize::from(a == b);
+            sum_minor += f64::from(a);
+            sum_major += f64::from(b);
+        }
+        let n = cases.len() as f64;
         println!(
-            "korean {g:?}: own edited sentence ranked first (strictly) {top1}/{total} = {:.1} %, mean margin over the best other {:.1} points",
-            100.0 * f64::from(top1) / f64::from(total),
-            margin / f64::from(total)
+            "korean {g:?}: particle-only revision ranked above word replacement {better}/{} ({:.1} %), ties {ties}; mean score particle-only {:.1}, word replaced {:.1}",
+            cases.len(),
+            100.0 * better as f64 / n,
+            sum_minor / n,
+            sum_major / n
         );
     }
 }
