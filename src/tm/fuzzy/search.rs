@@ -280,6 +280,13 @@ fn candidates(
     counts: &mut Vec<u16>,
 ) -> Result<Vec<(u8, u32)>> {
     let mut remaining = qlen as u32;
+    // Length filter: which stored token counts can reach `min` at all (255 means "255 or
+    // more", kept whenever a candidate that long could qualify).
+    let fits: Vec<bool> = (0..=255usize)
+        .map(|cl| {
+            score::base_score(qlen.abs_diff(cl), qlen, cl) >= min || (cl == 255 && qlen * 100 / usize::from(min) >= 255)
+        })
+        .collect();
     let mut touched: Vec<u32> = Vec::new();
     let mut next = 0;
     // Admission: while an unseen variant could still reach `need` with this gram and
@@ -289,7 +296,10 @@ fn candidates(
         next += 1;
         if df > 0 {
             let w = w.min(u32::from(u16::MAX)) as u16;
-            index::decode_into(&index::posting_blob(conn, key)?, |v| {
+            index::decode_into(&index::posting_blob(conn, key)?, |v, len| {
+                if !fits[usize::from(len)] {
+                    return;
+                }
                 let v = v as usize;
                 if v >= counts.len() {
                     counts.resize(v + 1 + v / 4, 0);
@@ -319,7 +329,7 @@ fn candidates(
         next += 1;
         if df > 0 {
             let w16 = w.min(u32::from(u16::MAX)) as u16;
-            index::decode_into(&index::posting_blob(conn, key)?, |v| {
+            index::decode_into(&index::posting_blob(conn, key)?, |v, _| {
                 if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
                     *c = c.saturating_add(w16);
                 }
