@@ -265,20 +265,24 @@ fn build(c: &Corpus, n: usize) -> Built {
     };
     let path = dir.join(format!("mem-{n}.db"));
     let plain_path = dir.join(format!("mem-{n}-noindex.db"));
-    let import_secs_no_index = time_import(&plain_path, false);
-    let import_secs = time_import(&path, true);
+    // TOMO_BENCH_REUSE=1: query an existing memory (import figures then read 0).
+    let reuse = std::env::var_os("TOMO_BENCH_REUSE").is_some() && path.exists();
+    let import_secs_no_index = if reuse { 0.0 } else { time_import(&plain_path, false) };
+    let import_secs = if reuse { 0.0 } else { time_import(&path, true) };
     let tm = TranslationMemory::open(&path).unwrap();
     let q = |sql: &str| -> u64 { tm.conn().query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as u64 };
     let built = Built {
         import_secs,
         import_secs_no_index,
         file_bytes: std::fs::metadata(&path).unwrap().len(),
-        file_bytes_no_index: std::fs::metadata(&plain_path).unwrap().len(),
+        file_bytes_no_index: std::fs::metadata(&plain_path).map_or(0, |m| m.len()),
         index_blob_bytes: q("SELECT sum(length(ids)) FROM fz_gram"),
         text_bytes: q("SELECT sum(length(CAST(norm AS BLOB))) FROM variant"),
         path: path.clone(),
     };
-    let _ = std::fs::remove_file(&plain_path);
+    if !reuse {
+        let _ = std::fs::remove_file(&plain_path);
+    }
     built
 }
 
@@ -315,6 +319,13 @@ fn measure(tm: &TranslationMemory, queries: &[String], from: &Lang, to: &Lang) -
         results.push(m.iter().map(|m| (m.unit, m.score)).collect::<Vec<_>>());
     }
     let total = t.elapsed().as_secs_f64();
+    if std::env::var_os("TOMO_BENCH_SLOW").is_some() {
+        let mut slow: Vec<(Duration, &String)> = lat.iter().copied().zip(queries).collect();
+        slow.sort_by(|a, b| b.0.cmp(&a.0));
+        for (d, q) in slow.iter().take(5) {
+            eprintln!("slow {:.2} ms: {q}", d.as_secs_f64() * 1e3);
+        }
+    }
     lat.sort();
     let budget: f64 = std::env::var("TOMO_BENCH_BRUTE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(20.0);
     let (mut checked, mut mismatches) = (0, 0);

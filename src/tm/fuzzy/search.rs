@@ -288,6 +288,10 @@ fn candidates(
         })
         .collect();
     let mut touched: Vec<u32> = Vec::new();
+    // hist[c]: candidates whose overlap count is c, so the number still able to reach
+    // `need` is a short sum instead of a pass over every candidate.
+    let mut hist = vec![0u32; qlen + 1];
+    let slot = |c: u16| usize::from(c).min(qlen);
     let mut next = 0;
     // Admission: while an unseen variant could still reach `need` with this gram and
     // the ones after it, every variant on the list is a candidate.
@@ -304,23 +308,25 @@ fn candidates(
                 if v >= counts.len() {
                     counts.resize(v + 1 + v / 4, 0);
                 }
-                if counts[v] == 0 {
+                let c = counts[v];
+                if c == 0 {
                     touched.push(v as u32);
+                } else {
+                    hist[slot(c)] -= 1;
                 }
-                counts[v] = counts[v].saturating_add(w);
+                counts[v] = c.saturating_add(w);
+                hist[slot(counts[v])] += 1;
             });
         }
         remaining -= grams[next - 1].2;
     }
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
-    let above = |counts: &[u16], remaining: u32| -> usize {
-        touched
-            .iter()
-            .filter(|&&v| score::overlap_bound((u32::from(counts[v as usize]) + remaining) as usize, qlen) >= min)
-            .count()
+    let above = |hist: &[u32], remaining: u32| -> usize {
+        let from = (need.saturating_sub(remaining) as usize).min(qlen);
+        hist[from..].iter().map(|&n| n as usize).sum()
     };
-    let mut alive = above(counts, remaining);
+    let mut alive = above(&hist, remaining);
     while next < grams.len() && alive > 0 {
         let (df, key, w) = grams[next];
         if df as usize > REFINE_PER_CANDIDATE * alive {
@@ -331,12 +337,14 @@ fn candidates(
             let w16 = w.min(u32::from(u16::MAX)) as u16;
             index::decode_into(&index::posting_blob(conn, key)?, |v, _| {
                 if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
+                    hist[slot(*c)] -= 1;
                     *c = c.saturating_add(w16);
+                    hist[slot(*c)] += 1;
                 }
             });
         }
         remaining -= w;
-        alive = above(counts, remaining);
+        alive = above(&hist, remaining);
     }
     let mut cands: Vec<(u8, u32)> = touched
         .iter()
