@@ -321,7 +321,7 @@ fn measure(tm: &TranslationMemory, queries: &[String], from: &Lang, to: &Lang) -
     let total = t.elapsed().as_secs_f64();
     if std::env::var_os("TOMO_BENCH_SLOW").is_some() {
         let mut slow: Vec<(Duration, &String)> = lat.iter().copied().zip(queries).collect();
-        slow.sort_by(|a, b| b.0.cmp(&a.0));
+        slow.sort_by_key(|s| std::cmp::Reverse(s.0));
         for (d, q) in slow.iter().take(5) {
             eprintln!("slow {:.2} ms: {q}", d.as_secs_f64() * 1e3);
         }
