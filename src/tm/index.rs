@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::Result;
 use crate::lang::Lang;
-use crate::tm::fuzzy::tokenize::{FNV64, granularity, hash64, tokenize};
+use crate::tm::fuzzy::tokenize::{FNV64, Granularity, granularity, hash64, tokenize};
 
 /// Postings held in memory before they are appended (about 200 MB at most).
 const FLUSH_AT: usize = 16 << 20;
@@ -55,12 +55,23 @@ pub fn gram_key(lang_base: &str, class: u64) -> i64 {
     hash64(h, &class.to_le_bytes()) as i64
 }
 
+/// The class of the token pair (a, b): the bigram grams of character-matched languages.
+pub fn bigram_class(a: u64, b: u64) -> u64 {
+    let h = hash64(0x8f1b_bcdc_bfa5_3e0b, &a.to_le_bytes());
+    hash64(h, &b.to_le_bytes())
+}
+
 /// The distinct index keys of a normalized text, and its token count (capped at 255, the
-/// length filter's "long").
+/// length filter's "long"). Character-matched languages (Japanese, Chinese, Korean) also
+/// post token bigrams: single characters are too common to filter well.
 pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
-    let tokens = tokenize(norm, granularity(lang));
+    let g = granularity(lang);
+    let tokens = tokenize(norm, g);
     let len = tokens.len().min(255) as u8;
-    let mut keys: Vec<i64> = tokens.into_iter().map(|t| gram_key(lang.base(), t.class)).collect();
+    let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(lang.base(), t.class)).collect();
+    if g == Granularity::Chars {
+        keys.extend(tokens.windows(2).map(|w| gram_key(lang.base(), bigram_class(w[0].class, w[1].class))));
+    }
     keys.sort_unstable();
     keys.dedup();
     (keys, len)

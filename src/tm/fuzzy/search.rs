@@ -20,9 +20,17 @@ use crate::tm::unit::escape_xml;
 /// microseconds).
 const REFINE_PER_CANDIDATE: usize = 200;
 
+/// Per-variant counters of one lookup, indexed by variant id.
+#[derive(Default)]
+struct Scratch {
+    /// Shared grams; all zero between lookups.
+    counts: Vec<u16>,
+    /// Token count of each counted variant (valid where `counts` is non-zero).
+    lens: Vec<u8>,
+}
+
 thread_local! {
-    /// Per-variant overlap counts, indexed by variant id, all zero between lookups.
-    static SCRATCH: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// A query prepared for scoring many stored sources.
@@ -225,6 +233,16 @@ fn consider(conn: &Connection, top: &mut TopK, hit: Hit, to: &Lang) -> Result<()
     Ok(())
 }
 
+/// Which grams a lookup filters on, and what a candidate's count of them proves.
+enum Filter {
+    /// Token unigrams: a count `x` of shared tokens bounds the score by `100 × x / |q|`.
+    Tokens,
+    /// Token bigrams (character pairs in CJK): by the q-gram lemma an edit destroys at most
+    /// two of the query's `|q| − 1` bigrams, so `x` shared bigrams mean at least
+    /// `ceil((|q| − 1 − x) / 2)` edits. Much shorter lists than single characters.
+    Bigrams,
+}
+
 /// The exact top-k through the index.
 pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>> {
     let min = p.min_score.max(1);
@@ -233,9 +251,18 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     if qlen == 0 || p.limit == 0 {
         return Ok(Vec::new());
     }
+    // Edits a match at `min` can have: d ≤ (100 − min)/100 × longer, and the longer is at
+    // most 100/min × |q| (length filter).
+    let dmax = (100 - usize::from(min)) * qlen / usize::from(min);
+    let bigram_need = (qlen - 1).saturating_sub(2 * dmax);
+    let (filter, classes): (Filter, Vec<u64>) = if q.granularity == Granularity::Chars && bigram_need >= 2 {
+        (Filter::Bigrams, q.classes.windows(2).map(|w| index::bigram_class(w[0], w[1])).collect())
+    } else {
+        (Filter::Tokens, q.classes.clone())
+    };
     // Distinct grams with their multiplicity in the query, rarest first.
     let mut weights: HashMapId<u64, u32> = HashMapId::default();
-    for &c in &q.classes {
+    for &c in &classes {
         *weights.entry(c).or_insert(0) += 1;
     }
     let mut grams: Vec<(u32, i64, u32)> = Vec::with_capacity(weights.len());
@@ -244,14 +271,18 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
         grams.push((index::doc_freq(conn, key)?, key, w));
     }
     grams.sort_unstable();
-    // Overlap a candidate needs for its bound to reach `min`.
-    let need = (usize::from(min) * qlen).div_ceil(100) as u32;
+    // Shared grams a candidate needs to reach `min`.
+    let need = match filter {
+        Filter::Tokens => (usize::from(min) * qlen).div_ceil(100) as u32,
+        Filter::Bigrams => bigram_need as u32,
+    };
+    let spec = Spec { qlen, total: classes.len() as u32, need, min, filter };
     let cands = SCRATCH.with(|scratch| {
-        let mut counts = scratch.borrow_mut();
-        let found = candidates(conn, &grams, qlen, need, min, &mut counts);
+        let mut scratch = scratch.borrow_mut();
+        let found = candidates(conn, &grams, &spec, &mut scratch);
         if found.is_err() {
             // A failed read may leave counts behind; the next lookup needs them all zero.
-            counts.fill(0);
+            scratch.counts.fill(0);
         }
         found
     })?;
@@ -269,17 +300,53 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     Ok(top.hits)
 }
 
-/// Candidates with their overlap bound (≥ `min`), best bound first. `grams` are
-/// (document frequency, key, weight in the query), rarest first.
+/// The counting filter's parameters.
+struct Spec {
+    /// Query tokens.
+    qlen: usize,
+    /// Query grams (weight of all lists).
+    total: u32,
+    /// Shared grams needed to reach `min`.
+    need: u32,
+    min: u8,
+    filter: Filter,
+}
+
+impl Spec {
+    /// Upper bound on the base score of a candidate sharing at most `shared` grams, with
+    /// `len` tokens (255: 255 or more).
+    fn bound(&self, shared: u32, len: u8) -> u8 {
+        let q = self.qlen;
+        let c = usize::from(len);
+        let by_length = if len == 255 { 100 } else { score::base_score(q.abs_diff(c), q, c) };
+        let by_count = match self.filter {
+            Filter::Tokens => score::overlap_bound(shared as usize, q),
+            Filter::Bigrams => {
+                if len == 255 {
+                    100
+                } else {
+                    let lost = (q - 1).saturating_sub(shared as usize);
+                    let edits = lost.div_ceil(2);
+                    score::base_score(edits, q, c)
+                }
+            }
+        };
+        by_length.min(by_count)
+    }
+}
+
+/// Candidates with their bound (≥ `min`), best bound first. `grams` are (document
+/// frequency, key, weight in the query), rarest first.
 fn candidates(
     conn: &Connection,
     grams: &[(u32, i64, u32)],
-    qlen: usize,
-    need: u32,
-    min: u8,
-    counts: &mut Vec<u16>,
+    spec: &Spec,
+    scratch: &mut Scratch,
 ) -> Result<Vec<(u8, u32)>> {
-    let mut remaining = qlen as u32;
+    let (need, min, qlen) = (spec.need, spec.min, spec.qlen);
+    let total = spec.total as usize;
+    let Scratch { counts, lens } = scratch;
+    let mut remaining = spec.total;
     // Length filter: which stored token counts can reach `min` at all (255 means "255 or
     // more", kept whenever a candidate that long could qualify).
     let fits: Vec<bool> = (0..=255usize)
@@ -288,10 +355,10 @@ fn candidates(
         })
         .collect();
     let mut touched: Vec<u32> = Vec::new();
-    // hist[c]: candidates whose overlap count is c, so the number still able to reach
+    // hist[c]: candidates whose shared count is c, so the number still able to reach
     // `need` is a short sum instead of a pass over every candidate.
-    let mut hist = vec![0u32; qlen + 1];
-    let slot = |c: u16| usize::from(c).min(qlen);
+    let mut hist = vec![0u32; total + 1];
+    let slot = |c: u16| usize::from(c).min(total);
     let mut next = 0;
     // Admission: while an unseen variant could still reach `need` with this gram and
     // the ones after it, every variant on the list is a candidate.
@@ -307,10 +374,12 @@ fn candidates(
                 let v = v as usize;
                 if v >= counts.len() {
                     counts.resize(v + 1 + v / 4, 0);
+                    lens.resize(v + 1 + v / 4, 0);
                 }
                 let c = counts[v];
                 if c == 0 {
                     touched.push(v as u32);
+                    lens[v] = len;
                 } else {
                     hist[slot(c)] -= 1;
                 }
@@ -323,7 +392,7 @@ fn candidates(
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
     let above = |hist: &[u32], remaining: u32| -> usize {
-        let from = (need.saturating_sub(remaining) as usize).min(qlen);
+        let from = (need.saturating_sub(remaining) as usize).min(total);
         hist[from..].iter().map(|&n| n as usize).sum()
     };
     let mut alive = above(&hist, remaining);
@@ -348,7 +417,8 @@ fn candidates(
     }
     let mut cands: Vec<(u8, u32)> = touched
         .iter()
-        .map(|&v| (score::overlap_bound((u32::from(counts[v as usize]) + remaining) as usize, qlen), v))
+        .filter(|&&v| u32::from(counts[v as usize]) + remaining >= need)
+        .map(|&v| (spec.bound(u32::from(counts[v as usize]) + remaining, lens[v as usize]), v))
         .filter(|&(b, _)| b >= min)
         .collect();
     for &v in &touched {
