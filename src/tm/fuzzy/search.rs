@@ -255,28 +255,21 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     // most 100/min × |q| (length filter).
     let dmax = (100 - usize::from(min)) * qlen / usize::from(min);
     let bigram_need = (qlen - 1).saturating_sub(2 * dmax);
-    let (filter, classes): (Filter, Vec<u64>) = if q.granularity == Granularity::Chars && bigram_need >= 2 {
-        (Filter::Bigrams, q.classes.windows(2).map(|w| index::bigram_class(w[0], w[1])).collect())
+    let token_need = (usize::from(min) * qlen).div_ceil(100) as u32;
+    let (tokens, token_cost) = gram_lists(conn, q, &q.classes, token_need)?;
+    let (filter, grams, need, total) = if q.granularity == Granularity::Chars && bigram_need >= 2 {
+        // Both filters are exact; read the one whose admission lists are shorter.
+        let pairs: Vec<u64> = q.classes.windows(2).map(|w| index::bigram_class(w[0], w[1])).collect();
+        let (bigrams, bigram_cost) = gram_lists(conn, q, &pairs, bigram_need as u32)?;
+        if bigram_cost < token_cost {
+            (Filter::Bigrams, bigrams, bigram_need as u32, pairs.len() as u32)
+        } else {
+            (Filter::Tokens, tokens, token_need, qlen as u32)
+        }
     } else {
-        (Filter::Tokens, q.classes.clone())
+        (Filter::Tokens, tokens, token_need, qlen as u32)
     };
-    // Distinct grams with their multiplicity in the query, rarest first.
-    let mut weights: HashMapId<u64, u32> = HashMapId::default();
-    for &c in &classes {
-        *weights.entry(c).or_insert(0) += 1;
-    }
-    let mut grams: Vec<(u32, i64, u32)> = Vec::with_capacity(weights.len());
-    for (&class, &w) in &weights {
-        let key = index::gram_key(q.lang.base(), class);
-        grams.push((index::doc_freq(conn, key)?, key, w));
-    }
-    grams.sort_unstable();
-    // Shared grams a candidate needs to reach `min`.
-    let need = match filter {
-        Filter::Tokens => (usize::from(min) * qlen).div_ceil(100) as u32,
-        Filter::Bigrams => bigram_need as u32,
-    };
-    let spec = Spec { qlen, total: classes.len() as u32, need, min, filter };
+    let spec = Spec { qlen, total, need, min, filter };
     let cands = SCRATCH.with(|scratch| {
         let mut scratch = scratch.borrow_mut();
         let found = candidates(conn, &grams, &spec, &mut scratch);
@@ -298,6 +291,30 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
         }
     }
     Ok(top.hits)
+}
+
+/// The distinct grams of `classes` as (document frequency, key, weight in the query),
+/// rarest first, and the number of ids the admission phase would read for `need`.
+fn gram_lists(conn: &Connection, q: &Query, classes: &[u64], need: u32) -> Result<(Vec<(u32, i64, u32)>, u64)> {
+    let mut weights: HashMapId<u64, u32> = HashMapId::default();
+    for &c in classes {
+        *weights.entry(c).or_insert(0) += 1;
+    }
+    let mut grams: Vec<(u32, i64, u32)> = Vec::with_capacity(weights.len());
+    for (&class, &w) in &weights {
+        let key = index::gram_key(q.lang.base(), class);
+        grams.push((index::doc_freq(conn, key)?, key, w));
+    }
+    grams.sort_unstable();
+    let (mut remaining, mut cost) = (classes.len() as u32, 0u64);
+    for &(df, _, w) in &grams {
+        if remaining < need {
+            break;
+        }
+        cost += u64::from(df);
+        remaining -= w;
+    }
+    Ok((grams, cost))
 }
 
 /// The counting filter's parameters.
