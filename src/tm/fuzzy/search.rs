@@ -293,14 +293,17 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     Ok(top.hits)
 }
 
+/// A gram of the query: (document frequency, index key, weight in the query).
+type Gram = (u32, i64, u32);
+
 /// The distinct grams of `classes` as (document frequency, key, weight in the query),
 /// rarest first, and the number of ids the admission phase would read for `need`.
-fn gram_lists(conn: &Connection, q: &Query, classes: &[u64], need: u32) -> Result<(Vec<(u32, i64, u32)>, u64)> {
+fn gram_lists(conn: &Connection, q: &Query, classes: &[u64], need: u32) -> Result<(Vec<Gram>, u64)> {
     let mut weights: HashMapId<u64, u32> = HashMapId::default();
     for &c in classes {
         *weights.entry(c).or_insert(0) += 1;
     }
-    let mut grams: Vec<(u32, i64, u32)> = Vec::with_capacity(weights.len());
+    let mut grams: Vec<Gram> = Vec::with_capacity(weights.len());
     for (&class, &w) in &weights {
         let key = index::gram_key(q.lang.base(), class);
         grams.push((index::doc_freq(conn, key)?, key, w));
