@@ -17,14 +17,17 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::Result;
 use crate::lang::Lang;
-use crate::tm::fuzzy::tokenize::{FNV64, granularity, hash64, tokenize};
+use crate::tm::fuzzy::tokenize::{FNV64, Granularity, granularity, hash64, tokenize};
 
 /// Postings held in memory before they are appended (about 200 MB at most).
 const FLUSH_AT: usize = 16 << 20;
 
+/// One posting: gram key, variant id, the variant's token count (capped at 255).
+type Posting = (i64, u32, u8);
+
 struct Pending {
     conn: usize,
-    postings: Vec<(i64, u32)>,
+    postings: Vec<Posting>,
     langs: Vec<String>,
 }
 
@@ -52,13 +55,26 @@ pub fn gram_key(lang_base: &str, class: u64) -> i64 {
     hash64(h, &class.to_le_bytes()) as i64
 }
 
-/// The distinct index keys of a normalized text.
-pub fn keys_of(lang: &Lang, norm: &str) -> Vec<i64> {
-    let mut keys: Vec<i64> =
-        tokenize(norm, granularity(lang)).into_iter().map(|t| gram_key(lang.base(), t.class)).collect();
+/// The class of the token pair (a, b): the bigram grams of character-matched languages.
+pub fn bigram_class(a: u64, b: u64) -> u64 {
+    let h = hash64(0x8f1b_bcdc_bfa5_3e0b, &a.to_le_bytes());
+    hash64(h, &b.to_le_bytes())
+}
+
+/// The distinct index keys of a normalized text, and its token count (capped at 255, the
+/// length filter's "long"). Character-matched languages (Japanese, Chinese, Korean) also
+/// post token bigrams: single characters are too common to filter well.
+pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
+    let g = granularity(lang);
+    let tokens = tokenize(norm, g);
+    let len = tokens.len().min(255) as u8;
+    let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(lang.base(), t.class)).collect();
+    if g == Granularity::Chars {
+        keys.extend(tokens.windows(2).map(|w| gram_key(lang.base(), bigram_class(w[0].class, w[1].class))));
+    }
     keys.sort_unstable();
     keys.dedup();
-    keys
+    (keys, len)
 }
 
 /// Called by the store when an import's transaction begins: postings are buffered from now
@@ -77,12 +93,12 @@ pub fn on_variant_inserted(tx: &Transaction<'_>, variant_id: i64, lang: &Lang, n
     let id = conn_id(tx);
     let vid = u32::try_from(variant_id)
         .map_err(|_| crate::Error::new(crate::ErrorKind::Database, "variant id beyond the index's 32-bit range"))?;
-    let keys = keys_of(lang, norm);
+    let (keys, len) = keys_of(lang, norm);
     let buffered = PENDING.with(|p| {
         let mut p = p.borrow_mut();
         match p.as_mut() {
             Some(pending) if pending.conn == id => {
-                pending.postings.extend(keys.iter().map(|&k| (k, vid)));
+                pending.postings.extend(keys.iter().map(|&k| (k, vid, len)));
                 if !pending.langs.iter().any(|l| l == lang.base()) {
                     pending.langs.push(lang.base().to_string());
                 }
@@ -95,7 +111,7 @@ pub fn on_variant_inserted(tx: &Transaction<'_>, variant_id: i64, lang: &Lang, n
         Some(true) => flush(tx),
         Some(false) => Ok(()),
         None => {
-            let mut postings: Vec<(i64, u32)> = keys.iter().map(|&k| (k, vid)).collect();
+            let mut postings: Vec<Posting> = keys.iter().map(|&k| (k, vid, len)).collect();
             write_postings(tx, &mut postings, &[lang.base().to_string()])
         }
     }
@@ -122,7 +138,7 @@ fn flush(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-fn write_postings(conn: &Connection, postings: &mut [(i64, u32)], langs: &[String]) -> Result<()> {
+fn write_postings(conn: &Connection, postings: &mut [Posting], langs: &[String]) -> Result<()> {
     let mut lang_ins = conn.prepare_cached("INSERT OR IGNORE INTO fz_lang (lang_base) VALUES (?1)")?;
     for l in langs {
         lang_ins.execute([l])?;
@@ -137,26 +153,28 @@ fn write_postings(conn: &Connection, postings: &mut [(i64, u32)], langs: &[Strin
         while j < postings.len() && postings[j].0 == key {
             j += 1;
         }
-        let new: Vec<u32> = postings[i..j].iter().map(|p| p.1).collect();
+        let new: Vec<(u32, u8)> = postings[i..j].iter().map(|p| (p.1, p.2)).collect();
         let old: Option<(i64, i64, Vec<u8>)> =
             get.query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
         let (n, last, blob) = match old {
-            None => (new.len(), new[new.len() - 1], encode(&new)),
-            Some((n, last, mut blob)) if i64::from(new[0]) > last => {
+            None => (new.len(), new[new.len() - 1].0, encode(&new)),
+            Some((n, last, mut blob)) if i64::from(new[0].0) > last => {
                 let mut prev = last as u32;
-                for &v in &new {
+                for &(v, len) in &new {
                     push_varint(&mut blob, v - prev);
+                    blob.push(len);
                     prev = v;
                 }
-                (n as usize + new.len(), new[new.len() - 1], blob)
+                (n as usize + new.len(), new[new.len() - 1].0, blob)
             }
             Some((_, _, blob)) => {
                 // Ids reused after a deletion: merge the whole list.
-                let mut all = decode(&blob);
+                let mut all = Vec::new();
+                decode_into(&blob, |v, len| all.push((v, len)));
                 all.extend_from_slice(&new);
                 all.sort_unstable();
-                all.dedup();
-                (all.len(), all[all.len() - 1], encode(&all))
+                all.dedup_by_key(|p| p.0);
+                (all.len(), all[all.len() - 1].0, encode(&all))
             }
         };
         put.execute(params![key, n as i64, i64::from(last), blob])?;
@@ -173,12 +191,14 @@ fn push_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(v as u8);
 }
 
-/// Sorted ids as varint deltas.
-pub fn encode(ids: &[u32]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(ids.len() * 2);
+/// Sorted (id, token count) postings as a varint id delta followed by one length byte,
+/// so the length filter runs before a candidate is counted.
+pub fn encode(ids: &[(u32, u8)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ids.len() * 3);
     let mut prev = 0;
-    for &v in ids {
+    for &(v, len) in ids {
         push_varint(&mut out, v - prev);
+        out.push(len);
         prev = v;
     }
     out
@@ -186,21 +206,26 @@ pub fn encode(ids: &[u32]) -> Vec<u8> {
 
 /// The ids of an [`encode`]d list.
 pub fn decode(blob: &[u8]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(blob.len());
-    decode_into(blob, |v| out.push(v));
+    let mut out = Vec::with_capacity(blob.len() / 2);
+    decode_into(blob, |v, _| out.push(v));
     out
 }
 
-/// Call `f` with each id of an [`encode`]d list, in order.
-pub fn decode_into(blob: &[u8], mut f: impl FnMut(u32)) {
+/// Call `f` with each (id, token count) of an [`encode`]d list, in id order.
+pub fn decode_into(blob: &[u8], mut f: impl FnMut(u32, u8)) {
     let mut prev = 0u32;
     let mut cur = 0u32;
     let mut shift = 0;
-    for &b in blob {
+    let mut i = 0;
+    while i < blob.len() {
+        let b = blob[i];
+        i += 1;
         cur |= u32::from(b & 0x7f) << shift;
         if b & 0x80 == 0 {
             prev = prev.wrapping_add(cur);
-            f(prev);
+            let len = blob.get(i).copied().unwrap_or(0);
+            i += 1;
+            f(prev, len);
             cur = 0;
             shift = 0;
         } else {
@@ -261,7 +286,9 @@ mod tests {
 
     #[test]
     fn varint_deltas_round_trip() {
-        let ids = [1u32, 2, 130, 20_000, 4_000_000_000];
-        assert_eq!(decode(&encode(&ids)), ids);
+        let ids = [(1u32, 3u8), (2, 255), (130, 0), (20_000, 7), (4_000_000_000, 1)];
+        let mut back = Vec::new();
+        decode_into(&encode(&ids), |v, l| back.push((v, l)));
+        assert_eq!(back, ids);
     }
 }

@@ -101,28 +101,47 @@ impl TranslationMemory {
     /// The best matches for `q`, best first (score, then most recent, then usage).
     pub fn lookup(&self, q: &Lookup<'_>) -> Result<Vec<Match>> {
         let query = search::Query::new(q.text, q.from);
-        let hits = search::indexed(self.conn(), &query, &params(q))?;
-        self.matches_from(&query, q, hits)
+        self.in_read_transaction(|| {
+            let hits = search::indexed(self.conn(), &query, &params(q))?;
+            self.matches_from(&query, q, hits)
+        })
     }
 
     /// [`lookup`](Self::lookup) by scoring every stored source: slow, but the reference the
     /// indexed lookup is tested (and benchmarked) against.
     pub fn lookup_brute_force(&self, q: &Lookup<'_>) -> Result<Vec<Match>> {
         let query = search::Query::new(q.text, q.from);
-        let hits = search::brute_force(self.conn(), &query, &params(q))?;
-        self.matches_from(&query, q, hits)
+        self.in_read_transaction(|| {
+            let hits = search::brute_force(self.conn(), &query, &params(q))?;
+            self.matches_from(&query, q, hits)
+        })
+    }
+
+    /// Run `f` inside one read transaction, so its many small queries share one snapshot
+    /// and one lock (taking SQLite's file lock per statement costs more than the statement).
+    fn in_read_transaction<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if !self.conn().is_autocommit() {
+            return f();
+        }
+        self.conn().execute_batch("BEGIN")?;
+        let out = f();
+        let end = self.conn().execute_batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let out = out?;
+        end?;
+        Ok(out)
     }
 
     fn matches_from(&self, query: &search::Query, q: &Lookup<'_>, hits: Vec<search::Hit>) -> Result<Vec<Match>> {
         let mut out = Vec::with_capacity(hits.len());
         for hit in hits {
             let Some(target) = self.target_of(hit.unit, hit.variant, q.to)? else { continue };
-            let (origin, created, changed, prev, next): UnitFacts = self.conn().query_row(
-                "SELECT u.origin, u.created, u.changed, v.context_prev, v.context_next
-                 FROM unit u JOIN variant v ON v.unit_id = u.id WHERE v.id = ?1",
-                [hit.variant],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )?;
+            let (origin, created, changed, prev, next): UnitFacts = self
+                .conn()
+                .prepare_cached(
+                    "SELECT u.origin, u.created, u.changed, v.context_prev, v.context_next
+                     FROM unit u JOIN variant v ON v.unit_id = u.id WHERE v.id = ?1",
+                )?
+                .query_row([hit.variant], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
             let stored_tokens = tokenize::tokenize(&hit.norm, tokenize::granularity(q.from));
             let diff = score::diff(&query.norm, &query.tokens, &hit.norm, &stored_tokens);
             let (target, substituted) = if hit.kind == MatchKind::Numbers {

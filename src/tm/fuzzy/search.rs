@@ -19,9 +19,17 @@ use crate::tm::index;
 /// microseconds).
 const REFINE_PER_CANDIDATE: usize = 200;
 
+/// Per-variant counters of one lookup, indexed by variant id.
+#[derive(Default)]
+struct Scratch {
+    /// Shared grams; all zero between lookups.
+    counts: Vec<u16>,
+    /// Token count of each counted variant (valid where `counts` is non-zero).
+    lens: Vec<u8>,
+}
+
 thread_local! {
-    /// Per-variant overlap counts, indexed by variant id, all zero between lookups.
-    static SCRATCH: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// A query prepared for scoring many stored sources.
@@ -226,6 +234,16 @@ fn consider(conn: &Connection, top: &mut TopK, hit: Hit, to: &Lang) -> Result<()
     Ok(())
 }
 
+/// Which grams a lookup filters on, and what a candidate's count of them proves.
+enum Filter {
+    /// Token unigrams: a count `x` of shared tokens bounds the score by `100 × x / |q|`.
+    Tokens,
+    /// Token bigrams (character pairs in CJK): by the q-gram lemma an edit destroys at most
+    /// two of the query's `|q| − 1` bigrams, so `x` shared bigrams mean at least
+    /// `ceil((|q| − 1 − x) / 2)` edits. Much shorter lists than single characters.
+    Bigrams,
+}
+
 /// The exact top-k through the index.
 pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>> {
     let min = p.min_score.max(1);
@@ -234,25 +252,31 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     if qlen == 0 || p.limit == 0 {
         return Ok(Vec::new());
     }
-    // Distinct grams with their multiplicity in the query, rarest first.
-    let mut weights: HashMapId<u64, u32> = HashMapId::default();
-    for &c in &q.classes {
-        *weights.entry(c).or_insert(0) += 1;
-    }
-    let mut grams: Vec<(u32, i64, u32)> = Vec::with_capacity(weights.len());
-    for (&class, &w) in &weights {
-        let key = index::gram_key(q.lang.base(), class);
-        grams.push((index::doc_freq(conn, key)?, key, w));
-    }
-    grams.sort_unstable();
-    // Overlap a candidate needs for its bound to reach `min`.
-    let need = (usize::from(min) * qlen).div_ceil(100) as u32;
+    // Edits a match at `min` can have: d ≤ (100 − min)/100 × longer, and the longer is at
+    // most 100/min × |q| (length filter).
+    let dmax = (100 - usize::from(min)) * qlen / usize::from(min);
+    let bigram_need = (qlen - 1).saturating_sub(2 * dmax);
+    let token_need = (usize::from(min) * qlen).div_ceil(100) as u32;
+    let (tokens, token_cost) = gram_lists(conn, q, &q.classes, token_need)?;
+    let (filter, grams, need, total) = if q.granularity == Granularity::Chars && bigram_need >= 2 {
+        // Both filters are exact; read the one whose admission lists are shorter.
+        let pairs: Vec<u64> = q.classes.windows(2).map(|w| index::bigram_class(w[0], w[1])).collect();
+        let (bigrams, bigram_cost) = gram_lists(conn, q, &pairs, bigram_need as u32)?;
+        if bigram_cost < token_cost {
+            (Filter::Bigrams, bigrams, bigram_need as u32, pairs.len() as u32)
+        } else {
+            (Filter::Tokens, tokens, token_need, qlen as u32)
+        }
+    } else {
+        (Filter::Tokens, tokens, token_need, qlen as u32)
+    };
+    let spec = Spec { qlen, total, need, min, filter };
     let cands = SCRATCH.with(|scratch| {
-        let mut counts = scratch.borrow_mut();
-        let found = candidates(conn, &grams, qlen, need, min, &mut counts);
+        let mut scratch = scratch.borrow_mut();
+        let found = candidates(conn, &grams, &spec, &mut scratch);
         if found.is_err() {
             // A failed read may leave counts behind; the next lookup needs them all zero.
-            counts.fill(0);
+            scratch.counts.fill(0);
         }
         found
     })?;
@@ -270,18 +294,92 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     Ok(top.hits)
 }
 
-/// Candidates with their overlap bound (≥ `min`), best bound first. `grams` are
-/// (document frequency, key, weight in the query), rarest first.
+/// A gram of the query: (document frequency, index key, weight in the query).
+type Gram = (u32, i64, u32);
+
+/// The distinct grams of `classes` as (document frequency, key, weight in the query),
+/// rarest first, and the number of ids the admission phase would read for `need`.
+fn gram_lists(conn: &Connection, q: &Query, classes: &[u64], need: u32) -> Result<(Vec<Gram>, u64)> {
+    let mut weights: HashMapId<u64, u32> = HashMapId::default();
+    for &c in classes {
+        *weights.entry(c).or_insert(0) += 1;
+    }
+    let mut grams: Vec<Gram> = Vec::with_capacity(weights.len());
+    for (&class, &w) in &weights {
+        let key = index::gram_key(q.lang.base(), class);
+        grams.push((index::doc_freq(conn, key)?, key, w));
+    }
+    grams.sort_unstable();
+    let (mut remaining, mut cost) = (classes.len() as u32, 0u64);
+    for &(df, _, w) in &grams {
+        if remaining < need {
+            break;
+        }
+        cost += u64::from(df);
+        remaining -= w;
+    }
+    Ok((grams, cost))
+}
+
+/// The counting filter's parameters.
+struct Spec {
+    /// Query tokens.
+    qlen: usize,
+    /// Query grams (weight of all lists).
+    total: u32,
+    /// Shared grams needed to reach `min`.
+    need: u32,
+    min: u8,
+    filter: Filter,
+}
+
+impl Spec {
+    /// Upper bound on the base score of a candidate sharing at most `shared` grams, with
+    /// `len` tokens (255: 255 or more).
+    fn bound(&self, shared: u32, len: u8) -> u8 {
+        let q = self.qlen;
+        let c = usize::from(len);
+        let by_length = if len == 255 { 100 } else { score::base_score(q.abs_diff(c), q, c) };
+        let by_count = match self.filter {
+            Filter::Tokens => score::overlap_bound(shared as usize, q),
+            Filter::Bigrams => {
+                if len == 255 {
+                    100
+                } else {
+                    let lost = (q - 1).saturating_sub(shared as usize);
+                    let edits = lost.div_ceil(2);
+                    score::base_score(edits, q, c)
+                }
+            }
+        };
+        by_length.min(by_count)
+    }
+}
+
+/// Candidates with their bound (≥ `min`), best bound first. `grams` are (document
+/// frequency, key, weight in the query), rarest first.
 fn candidates(
     conn: &Connection,
     grams: &[(u32, i64, u32)],
-    qlen: usize,
-    need: u32,
-    min: u8,
-    counts: &mut Vec<u16>,
+    spec: &Spec,
+    scratch: &mut Scratch,
 ) -> Result<Vec<(u8, u32)>> {
-    let mut remaining = qlen as u32;
+    let (need, min, qlen) = (spec.need, spec.min, spec.qlen);
+    let total = spec.total as usize;
+    let Scratch { counts, lens } = scratch;
+    let mut remaining = spec.total;
+    // Length filter: which stored token counts can reach `min` at all (255 means "255 or
+    // more", kept whenever a candidate that long could qualify).
+    let fits: Vec<bool> = (0..=255usize)
+        .map(|cl| {
+            score::base_score(qlen.abs_diff(cl), qlen, cl) >= min || (cl == 255 && qlen * 100 / usize::from(min) >= 255)
+        })
+        .collect();
     let mut touched: Vec<u32> = Vec::new();
+    // hist[c]: candidates whose shared count is c, so the number still able to reach
+    // `need` is a short sum instead of a pass over every candidate.
+    let mut hist = vec![0u32; total + 1];
+    let slot = |c: u16| usize::from(c).min(total);
     let mut next = 0;
     // Admission: while an unseen variant could still reach `need` with this gram and
     // the ones after it, every variant on the list is a candidate.
@@ -290,28 +388,35 @@ fn candidates(
         next += 1;
         if df > 0 {
             let w = w.min(u32::from(u16::MAX)) as u16;
-            index::decode_into(&index::posting_blob(conn, key)?, |v| {
+            index::decode_into(&index::posting_blob(conn, key)?, |v, len| {
+                if !fits[usize::from(len)] {
+                    return;
+                }
                 let v = v as usize;
                 if v >= counts.len() {
                     counts.resize(v + 1 + v / 4, 0);
+                    lens.resize(v + 1 + v / 4, 0);
                 }
-                if counts[v] == 0 {
+                let c = counts[v];
+                if c == 0 {
                     touched.push(v as u32);
+                    lens[v] = len;
+                } else {
+                    hist[slot(c)] -= 1;
                 }
-                counts[v] = counts[v].saturating_add(w);
+                counts[v] = c.saturating_add(w);
+                hist[slot(counts[v])] += 1;
             });
         }
         remaining -= grams[next - 1].2;
     }
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
-    let above = |counts: &[u16], remaining: u32| -> usize {
-        touched
-            .iter()
-            .filter(|&&v| score::overlap_bound((u32::from(counts[v as usize]) + remaining) as usize, qlen) >= min)
-            .count()
+    let above = |hist: &[u32], remaining: u32| -> usize {
+        let from = (need.saturating_sub(remaining) as usize).min(total);
+        hist[from..].iter().map(|&n| n as usize).sum()
     };
-    let mut alive = above(counts, remaining);
+    let mut alive = above(&hist, remaining);
     while next < grams.len() && alive > 0 {
         let (df, key, w) = grams[next];
         if df as usize > REFINE_PER_CANDIDATE * alive {
@@ -320,18 +425,21 @@ fn candidates(
         next += 1;
         if df > 0 {
             let w16 = w.min(u32::from(u16::MAX)) as u16;
-            index::decode_into(&index::posting_blob(conn, key)?, |v| {
+            index::decode_into(&index::posting_blob(conn, key)?, |v, _| {
                 if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
+                    hist[slot(*c)] -= 1;
                     *c = c.saturating_add(w16);
+                    hist[slot(*c)] += 1;
                 }
             });
         }
         remaining -= w;
-        alive = above(counts, remaining);
+        alive = above(&hist, remaining);
     }
     let mut cands: Vec<(u8, u32)> = touched
         .iter()
-        .map(|&v| (score::overlap_bound((u32::from(counts[v as usize]) + remaining) as usize, qlen), v))
+        .filter(|&&v| u32::from(counts[v as usize]) + remaining >= need)
+        .map(|&v| (spec.bound(u32::from(counts[v as usize]) + remaining, lens[v as usize]), v))
         .filter(|&(b, _)| b >= min)
         .collect();
     for &v in &touched {

@@ -70,6 +70,9 @@ pub fn hash64(seed: u64, bytes: &[u8]) -> u64 {
 pub const FNV64: u64 = 0xcbf2_9ce4_8422_2325;
 
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || unicode_general_mark(c)
 }
 
@@ -94,8 +97,17 @@ pub fn tokenize(norm: &str, g: Granularity) -> Vec<Token> {
         if c.is_whitespace() {
             continue;
         }
-        let single_char = g == Granularity::Chars && is_cjk_like(c) && !c.is_ascii();
-        if c.is_ascii_digit() {
+        let single_char = g == Granularity::Chars && !c.is_ascii() && is_cjk_like(c);
+        if single_char {
+            // The common case in CJK text; decided before the costlier Unicode class tests.
+            let end = start + c.len_utf8();
+            let kind = if crate::lang::is_cjk(c) && (c as u32) < 0x3040 || (0xFF00..=0xFFEF).contains(&(c as u32)) {
+                TokenKind::Punct
+            } else {
+                TokenKind::Word
+            };
+            out.push(Token { class: hash64(FNV64, &norm.as_bytes()[start..end]), kind, span: start..end });
+        } else if c.is_ascii_digit() {
             // A number: digits with single inner separators followed by a digit.
             let mut end = start + 1;
             let mut letters = false;
@@ -104,7 +116,7 @@ pub fn tokenize(norm: &str, g: Granularity) -> Vec<Token> {
                 if d.is_ascii_digit() || inner_separator {
                     iter.next();
                     end = i + 1;
-                } else if is_word_char(d) && !(g == Granularity::Chars && is_cjk_like(d)) {
+                } else if is_word_char(d) && !(g == Granularity::Chars && !d.is_ascii() && is_cjk_like(d)) {
                     // "5g", "covid19": a word, not a number.
                     iter.next();
                     end = i + d.len_utf8();
@@ -123,7 +135,7 @@ pub fn tokenize(norm: &str, g: Granularity) -> Vec<Token> {
         } else if is_word_char(c) && !single_char {
             let mut end = start + c.len_utf8();
             while let Some(&(i, d)) = iter.peek() {
-                let d_single = g == Granularity::Chars && is_cjk_like(d) && !d.is_ascii();
+                let d_single = g == Granularity::Chars && !d.is_ascii() && is_cjk_like(d);
                 if is_word_char(d) && !d_single {
                     iter.next();
                     end = i + d.len_utf8();
