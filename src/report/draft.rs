@@ -8,11 +8,14 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::error::Result;
+use std::path::Path;
+
+use crate::error::{Error, Result};
 use crate::lang::Lang;
-use crate::segment::Segment;
+use crate::segment::{NewlineMode, Segment};
 use crate::text::normalize;
-use crate::tm::fuzzy::{Match, MatchKind};
+use crate::tm::TranslationMemory;
+use crate::tm::fuzzy::{Lookup, Match, MatchKind};
 
 /// What kind of draft a sentence got. Ordered as CAT tools rank them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -193,6 +196,36 @@ pub fn build(
     })
 }
 
+/// Draft `text` (an article named `name`) against `tm`: segment it with the built-in rules
+/// for `from` (paragraphs kept), then one indexed lookup per distinct sentence.
+pub fn draft_text(
+    tm: &TranslationMemory,
+    name: &str,
+    text: &str,
+    from: &Lang,
+    to: &Lang,
+    opts: &DraftOptions,
+) -> Result<Draft> {
+    let segmenter = crate::segment::builtin(from);
+    let segments = crate::segment::segment(text, segmenter.as_ref(), NewlineMode::default());
+    // A few more than kept: the context upgrade can lift a later exact match above the first.
+    let limit = opts.limit.max(1) + 4;
+    build(name, text, &segments, from, to, opts, &mut |sentence| {
+        tm.lookup(&Lookup { text: sentence, from, to, min_score: opts.min_score, limit })
+    })
+}
+
+/// [`draft_text`] of the article in `path` (UTF-8, a leading byte-order mark ignored); the
+/// draft is named by the path as given.
+pub fn draft_file(tm: &TranslationMemory, path: &Path, from: &Lang, to: &Lang, opts: &DraftOptions) -> Result<Draft> {
+    let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::invalid(format!("the article is not UTF-8 (byte {})", e.utf8_error().valid_up_to())).in_file(path)
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    draft_text(tm, &path.display().to_string(), text, from, to, opts).map_err(|e| e.in_file(path))
+}
+
 /// A lookup match as a draft candidate, upgraded to context (101) when its stored neighbours
 /// are the article's (`prev`/`next`, normalized).
 fn candidate(m: &Match, prev: &str, next: &str) -> Candidate {
@@ -233,7 +266,7 @@ mod lang_serde {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::segment::{NewlineMode, Segmenter, segment};
+    use crate::segment::{Segmenter, segment};
 
     /// Breaks after every '。' (a stand-in for the Japanese rules, which are built elsewhere).
     pub struct AtMaru;

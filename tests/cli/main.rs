@@ -1,4 +1,5 @@
 //! End-to-end tests of the `tomo` binary, one themed module per area, linked once.
 
+mod reuse;
 mod store;
 mod util;
