@@ -22,7 +22,9 @@ pub struct Args {
     /// Only units with all these languages, and only those variants (`en,ja`). The first is
     /// the source language.
     #[arg(long, value_parser = parse_langs, value_name = "LANGS")]
-    langs: Option<Vec<Lang>>,
+    // Spelled `::std::vec::Vec` so clap takes the parser's whole list as one value instead of
+    // treating `Vec` as "many values of Lang" (which panicked at run time).
+    langs: Option<::std::vec::Vec<Lang>>,
     /// Only units whose origin contains this text.
     #[arg(long, value_name = "TEXT")]
     origin: Option<String>,

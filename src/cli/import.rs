@@ -21,7 +21,9 @@ pub struct Args {
     /// Column languages of a TSV/CSV without a header row (`ja,en`); for TMX, import only
     /// these languages.
     #[arg(long, value_parser = parse_langs, value_name = "LANGS")]
-    langs: Option<Vec<Lang>>,
+    // Spelled `::std::vec::Vec` so clap takes the parser's whole list as one value instead of
+    // treating `Vec` as "many values of Lang" (which panicked at run time).
+    langs: Option<::std::vec::Vec<Lang>>,
     /// One JSON object per file on stdout instead of the summary lines.
     #[arg(long)]
     json: bool,

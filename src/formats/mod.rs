@@ -5,6 +5,7 @@
 //! so neither side holds a whole file in memory.
 
 pub mod delimited;
+pub mod encoding;
 pub mod tmx;
 pub mod xliff;
 

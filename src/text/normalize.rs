@@ -8,6 +8,9 @@ use unicode_normalization::UnicodeNormalization;
 ///
 /// Invariant: idempotent (`normalize(normalize(x)) == normalize(x)`).
 pub fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        return normalize_ascii(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.nfkc() {
@@ -29,6 +32,18 @@ pub fn normalize(text: &str) -> String {
     if out.nfkc().eq(out.chars()) { out } else { out.nfkc().collect() }
 }
 
+/// The fast path for ASCII, which NFKC leaves unchanged: collapse spaces and lower-case.
+fn normalize_ascii(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+    }
+    out
+}
+
 /// `text` after NFKC with every whitespace character removed: what the aligner's length
 /// model counts.
 pub fn strip_whitespace(text: &str) -> String {
@@ -44,6 +59,23 @@ mod tests {
         assert_eq!(normalize("  Ｈｅｌｌｏ\u{3000} WORLD\t\n１２３ "), "hello world 123");
         assert_eq!(normalize("ｶﾀｶﾅ"), "カタカナ");
         assert_eq!(normalize("東京で３．２９％"), "東京で3.29%");
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_general_path() {
+        for s in ["  Hello\tWORLD \x0b x ", "", " ", "a\u{0c}b", "Mr. Smith's 3.5% rise"] {
+            let general: String = {
+                let mut out = String::new();
+                for w in s.split_whitespace() {
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(&w.to_lowercase());
+                }
+                out
+            };
+            assert_eq!(normalize(s), general, "{s:?}");
+        }
     }
 
     #[test]

@@ -348,7 +348,7 @@ fn insert_unit(tx: &Transaction<'_>, unit: &Unit, opts: &ImportOptions, now: &st
             unit_id,
             v.lang.as_str(),
             v.lang.base(),
-            v.seg,
+            (!is_escaped_plain(&v.seg, &v.plain)).then_some(v.seg.as_str()),
             v.plain,
             norm,
             hash,
@@ -420,6 +420,25 @@ fn unit_key(unit: &Unit) -> u128 {
     h
 }
 
+/// Is `seg` exactly `escape_xml(plain)`? Then the store keeps only `plain`.
+fn is_escaped_plain(seg: &str, plain: &str) -> bool {
+    let mut rest = seg.as_bytes();
+    for c in plain.bytes() {
+        let expect: &[u8] = match c {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            _ => std::slice::from_ref(&c),
+        };
+        match rest.strip_prefix(expect) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 fn json_or_null<T: serde::Serialize>(items: &[T]) -> Result<Option<String>> {
     if items.is_empty() { Ok(None) } else { Ok(Some(serde_json::to_string(items)?)) }
 }
@@ -458,10 +477,12 @@ fn variant_from_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Vari
     let tag: String = row.get(at)?;
     let lang = Lang::parse(&tag)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(at, rusqlite::types::Type::Text, Box::new(e)))?;
+    let plain: String = row.get(at + 2)?;
+    let seg: Option<String> = row.get(at + 1)?;
     Ok(Variant {
         lang,
-        seg: row.get(at + 1)?,
-        plain: row.get(at + 2)?,
+        seg: seg.unwrap_or_else(|| super::unit::escape_xml(&plain)),
+        plain,
         context_prev: row.get(at + 3)?,
         context_next: row.get(at + 4)?,
         attrs: from_json(row.get(at + 5)?)?,
@@ -508,6 +529,22 @@ mod tests {
         })
         .unwrap();
         out
+    }
+
+    #[test]
+    fn plain_segments_are_stored_once_and_read_back_escaped() {
+        assert!(is_escaped_plain("a &amp; b &lt;c&gt; &quot;", "a & b <c> \""));
+        assert!(!is_escaped_plain("a <ph x=\"1\"/>b", "a b"));
+        assert!(!is_escaped_plain("ab", "abc"));
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let mut tagged = Variant::from_plain(l("en"), "Press Enter.");
+        tagged.seg = "Press <ph x=\"1\">&lt;b&gt;</ph>Enter.".into();
+        let unit = Unit::new(vec![Variant::from_plain(l("ja"), "A & B <x>"), tagged]);
+        tm.import(vec![Ok(ReadItem::Unit(unit.clone()))], &ImportOptions::default()).unwrap();
+        let stored: Option<String> =
+            tm.conn().query_row("SELECT seg FROM variant WHERE lang = 'ja'", [], |r| r.get(0)).unwrap();
+        assert_eq!(stored, None);
+        assert_eq!(all_units(&tm, &ExportFilter::default())[0].variants, unit.variants);
     }
 
     #[test]

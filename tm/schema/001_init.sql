@@ -25,7 +25,8 @@ CREATE TABLE variant (
     unit_id      INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
     lang         TEXT    NOT NULL,  -- canonical BCP 47 tag (en-US)
     lang_base    TEXT    NOT NULL,  -- primary subtag, lower case (en), for region fallback
-    seg          TEXT    NOT NULL,  -- inner XML of <seg>, inline markup kept
+    seg          TEXT,              -- inner XML of <seg>, inline markup kept; NULL when it is
+                                    -- just plain with & < > " escaped (saves a copy of the text)
     plain        TEXT    NOT NULL,  -- seg without inline markup, unescaped
     norm         TEXT    NOT NULL,  -- normalized plain text for matching (NFKC, width, case, spaces)
     norm_hash    INTEGER NOT NULL,  -- 64-bit hash of (lang_base, norm): exact-match and duplicate probes
@@ -38,7 +39,6 @@ CREATE TABLE variant (
 );
 
 CREATE INDEX variant_by_norm ON variant (norm_hash);
-CREATE INDEX variant_by_unit ON variant (unit_id);
 
 -- Files imported automatically from a tm/ folder, by content hash, so a file is imported
 -- once per content.
