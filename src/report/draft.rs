@@ -162,7 +162,7 @@ pub fn build(
         }
         let (first, matches) = &seen[norms[i].as_str()];
         let earlier = (*first != i).then_some(*first);
-        let mut candidates: Vec<Candidate> = matches.iter().map(|m| candidate(m, prev, next)).collect();
+        let mut candidates: Vec<Candidate> = matches.iter().map(|m| candidate(m, prev, next, to)).collect();
         candidates.retain(|c| c.score >= opts.min_score);
         // Stable: among equal scores the lookup's order (most recent, most used) stands.
         candidates.sort_by_key(|c| std::cmp::Reverse(c.score));
@@ -228,7 +228,7 @@ pub fn draft_file(tm: &TranslationMemory, path: &Path, from: &Lang, to: &Lang, o
 
 /// A lookup match as a draft candidate, upgraded to context (101) when its stored neighbours
 /// are the article's (`prev`/`next`, normalized).
-fn candidate(m: &Match, prev: &str, next: &str) -> Candidate {
+fn candidate(m: &Match, prev: &str, next: &str, to: &Lang) -> Candidate {
     let mut kind = match m.kind {
         MatchKind::Exact => DraftKind::Exact,
         MatchKind::Numbers => DraftKind::Numbers,
@@ -245,9 +245,22 @@ fn candidate(m: &Match, prev: &str, next: &str) -> Candidate {
         kind,
         unit: m.unit,
         source: m.source.clone(),
-        target: m.target.clone(),
+        target: if kind == DraftKind::Numbers { ascii_digits_unless_cjk(&m.target, to) } else { m.target.clone() },
         origin: m.origin.clone(),
     }
+}
+
+/// A substituted number keeps the article's digits; full-width ones (`２０`) belong in
+/// Japanese or Chinese text only, so other targets get them as ASCII digits.
+fn ascii_digits_unless_cjk(target: &str, to: &Lang) -> String {
+    use crate::lang::Script;
+    if matches!(to.script(), Script::Japanese | Script::Chinese) {
+        return target.to_string();
+    }
+    target
+        .chars()
+        .map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c })
+        .collect()
 }
 
 mod lang_serde {
@@ -355,12 +368,13 @@ pub(crate) mod tests {
     fn threshold_drops_low_candidates_and_keeps_numbers_kind() {
         let d = draft_of("気温は３０度。", &mut |_| {
             Ok(vec![
-                m(97, MatchKind::Numbers, "気温は25度。", "It was 30 degrees.", (None, None)),
+                m(97, MatchKind::Numbers, "気温は25度。", "It was ３０ degrees.", (None, None)),
                 m(60, MatchKind::Fuzzy, "気温は低い。", "It is cold.", (None, None)),
             ])
         });
         let s = &d.segments[0];
         assert_eq!((s.kind, s.score, s.candidates.len()), (DraftKind::Numbers, 97, 1));
         assert_eq!(s.origin.as_deref(), Some("old.txt#p1"));
+        assert_eq!(s.target(), "It was 30 degrees.", "full-width digits become ASCII in English");
     }
 }
