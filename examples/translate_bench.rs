@@ -5,9 +5,10 @@
 //! cargo run --release --example translate_bench -- 1000000     # units in the memory
 //! ```
 //!
-//! The memory (generated news-like sentences from templates, plus the example articles) is
-//! kept in `$BENCH_DB` (default: the temp dir) and reused when it already holds that many
-//! units, since building it takes longer than the measurement.
+//! The memory (sentences generated from a 60,000-word synthetic Japanese vocabulary with
+//! text-like word frequencies, a deterministic PRNG) is kept in `$BENCH_DB` (default: the temp
+//! dir) and reused when it already holds that many units, since building it takes longer than
+//! the measurement.
 
 use std::time::Instant;
 
@@ -16,71 +17,61 @@ use tomo::lang::Lang;
 use tomo::report::{DraftOptions, analyze, draft::draft_text};
 use tomo::tm::{ImportOptions, TranslationMemory, Unit, Variant};
 
-const WHO: &[&str] = &[
-    "政府",
-    "気象庁",
-    "日本銀行",
-    "総務省",
-    "国土交通省",
-    "警察",
-    "消防",
-    "市",
-    "県",
-    "検察側",
-    "弁護側",
-    "裁判所",
-    "厚生労働省",
-    "外務省",
-    "財務省",
-    "首相",
-    "知事",
-    "市長",
-    "委員会",
-    "野党",
-];
-const WHEN: &[&str] = &["14日", "15日午前", "16日未明", "昨年", "今月", "先週", "20日午後", "同日", "5日夜", "28日"];
-const WHERE: &[&str] = &[
-    "東京都",
-    "大阪府",
-    "北海道",
-    "福岡県",
-    "鹿児島県",
-    "宮崎県",
-    "高知県",
-    "愛知県",
-    "広島県",
-    "宮城県",
-    "新潟県",
-    "沖縄県",
-    "長野県",
-    "静岡県",
-    "熊本県",
-    "京都府",
-];
-const WHAT: &[&str] = &[
-    "の対策本部を設置した",
-    "で記者会見を開いた",
-    "に職員を派遣した",
-    "の被害状況を調査している",
-    "での運転を見合わせた",
-    "に避難指示を出した",
-    "の復旧作業を急いでいる",
-    "で調査結果を発表した",
-    "の見直しを進める考えを示した",
-    "への支援を表明した",
-    "の警戒を呼びかけている",
-    "で新たな計画をまとめた",
-];
+/// A small deterministic PRNG (xorshift64*), so every run builds the same memory.
+struct Rng(u64);
 
-/// The `i`-th generated unit: a Japanese sentence and a stand-in English one.
-fn generated(i: usize, ja: &Lang, en: &Lang) -> Unit {
-    let w = WHO[i % WHO.len()];
-    let t = WHEN[(i / WHO.len()) % WHEN.len()];
-    let p = WHERE[(i / (WHO.len() * WHEN.len())) % WHERE.len()];
-    let a = WHAT[(i / (WHO.len() * WHEN.len() * WHERE.len())) % WHAT.len()];
-    let n = i / (WHO.len() * WHEN.len() * WHERE.len() * WHAT.len());
-    let text = format!("{w}は{t}、{p}{a}と発表し、対象は{n}件に上るという。");
-    Unit::new(vec![Variant::from_plain(ja.clone(), &text), Variant::from_plain(en.clone(), &format!("Sentence {i}."))])
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// A rank in `0..n`, log-uniform: a few words are very common, most are rare, as in text.
+    fn zipf(&mut self, n: usize) -> usize {
+        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        ((n as f64).powf(u) as usize).saturating_sub(1).min(n - 1)
+    }
+}
+
+/// Words of 1–4 characters drawn from kanji and katakana, and particles between them.
+struct Vocabulary {
+    words: Vec<String>,
+}
+
+const PARTICLES: &[&str] = &["は", "が", "を", "に", "で", "と", "の", "から", "まで", "も"];
+
+impl Vocabulary {
+    fn new(size: usize, rng: &mut Rng) -> Self {
+        let pool: Vec<char> = (0x4E00u32..0x4E00 + 3000).chain(0x30A2..0x30F3).filter_map(char::from_u32).collect();
+        let words = (0..size)
+            .map(|_| {
+                let len = 1 + rng.below(4);
+                (0..len).map(|_| pool[rng.below(pool.len())]).collect()
+            })
+            .collect();
+        Vocabulary { words }
+    }
+
+    /// A sentence of 6–13 words with particles, a number, and a full stop.
+    fn sentence(&self, rng: &mut Rng) -> String {
+        let mut s = String::new();
+        let n = 6 + rng.below(8);
+        for k in 0..n {
+            s.push_str(&self.words[rng.zipf(self.words.len())]);
+            if k == n / 2 {
+                s.push_str(&format!("{}人", rng.below(1000)));
+            }
+            s.push_str(PARTICLES[rng.below(PARTICLES.len())]);
+        }
+        s.push_str("した。");
+        s
+    }
 }
 
 fn main() -> tomo::Result<()> {
@@ -90,23 +81,43 @@ fn main() -> tomo::Result<()> {
         .unwrap_or_else(|| std::env::temp_dir().join(format!("tomo-translate-bench-{n}.db")));
     let (ja, en) = (Lang::parse("ja")?, Lang::parse("en")?);
     let mut tm = TranslationMemory::open(&path)?;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let vocab = Vocabulary::new(60_000, &mut rng);
+    let mut stored = Vec::with_capacity(200);
     if tm.stats()?.units < n as u64 {
         let t = Instant::now();
-        let items = (0..n).map(|i| Ok(ReadItem::Unit(generated(i, &ja, &en))));
+        let mut gen_rng = Rng(42);
+        let items = (0..n).map(|i| {
+            let ja_text = vocab.sentence(&mut gen_rng);
+            let unit = Unit::new(vec![
+                Variant::from_plain(ja.clone(), &ja_text),
+                Variant::from_plain(en.clone(), &format!("Sentence {i}.")),
+            ]);
+            Ok(ReadItem::Unit(unit))
+        });
         let r = tm.import(items, &ImportOptions { origin: Some("generated".into()) })?;
         println!("memory: {} units imported in {:.1}s ({})", r.new, t.elapsed().as_secs_f64(), path.display());
     }
     println!("memory: {} units", tm.stats()?.units);
+    // Re-generate the first sentences to draw the article's known sentences from.
+    let mut gen_rng = Rng(42);
+    for _ in 0..n.min(5_000) {
+        stored.push(vocab.sentence(&mut gen_rng));
+    }
 
-    // 200 sentences: generated ones as stored (exact), with one slot changed (fuzzy), and new.
+    // 200 sentences: a quarter as stored (exact), a quarter with one word changed, a quarter
+    // with a number changed, a quarter new.
     let mut article = String::new();
     for k in 0..200 {
-        let i = (k * 7919) % n;
+        let known = &stored[(k * 24 + 7) % stored.len()];
         let s = match k % 4 {
-            0 => generated(i, &ja, &en).variants[0].plain.clone(),
-            1 => generated(i, &ja, &en).variants[0].plain.replace('、', "、新たに"),
-            2 => generated(i, &ja, &en).variants[0].plain.replace("発表し", "明らかにし"),
-            _ => format!("記者が{k}番目の現場で住民に話を聞いたところ、不安の声が相次いだ。"),
+            0 => known.clone(),
+            1 => {
+                let cut = known.char_indices().nth(known.chars().count() / 3).map_or(0, |(i, _)| i);
+                format!("{}{}{}", &known[..cut], vocab.words[rng.below(vocab.words.len())], &known[cut..])
+            }
+            2 => known.replacen("人", "0人", 1),
+            _ => vocab.sentence(&mut rng),
         };
         article.push_str(&s);
         article.push_str(if k % 5 == 4 { "\n\n" } else { "" });
