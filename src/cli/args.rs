@@ -86,7 +86,6 @@ pub fn parse_langs(s: &str) -> Result<Vec<Lang>, String> {
 }
 
 /// clap value parser for one language tag.
-#[allow(dead_code, reason = "for --from/--to, being built")]
 pub fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).map_err(|e| e.to_string())
 }
@@ -104,4 +103,9 @@ pub fn spinner(message: &str) -> Option<indicatif::ProgressBar> {
     bar.set_message(message.to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
+}
+
+/// Colour on standard output: only on a terminal, and never when `NO_COLOR` is set.
+pub fn color_enabled() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

@@ -40,13 +40,20 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let tm = global.open_tm()?;
     let format = args.format.map(Format::from).or_else(|| Format::from_path(&args.output)).unwrap_or(Format::Tmx);
-    let langs = match args.langs {
-        Some(l) => l,
-        None if format == Format::Tmx => Vec::new(),
-        None => tm.stats()?.languages.iter().filter_map(|(tag, _)| Lang::parse(tag).ok()).collect(),
+    // Without --langs every unit is exported; CSV/TSV then need a column per language in the
+    // memory, left empty where a unit has no variant in it.
+    let filter_langs = args.langs.unwrap_or_default();
+    let columns = if filter_langs.is_empty() && format != Format::Tmx {
+        tm.stats()?.languages.iter().filter_map(|(tag, _)| Lang::parse(tag).ok()).collect()
+    } else {
+        filter_langs.clone()
     };
-    let header = WriteHeader { srclang: langs.first().cloned().or(tm.dominant_srclang()?), langs: langs.clone() };
-    let filter = ExportFilter { langs, origin: args.origin, since: args.since, until: args.until };
+    let srclang = match filter_langs.first() {
+        Some(l) => Some(l.clone()),
+        None => tm.dominant_srclang()?,
+    };
+    let header = WriteHeader { srclang, langs: columns };
+    let filter = ExportFilter { langs: filter_langs, origin: args.origin, since: args.since, until: args.until };
 
     let to_stdout = args.output == Path::new("-");
     let tmp = args.output.with_extension("tomo-tmp");

@@ -1,13 +1,116 @@
-//! `tomo lookup`.
+//! `tomo lookup TEXT --from ja --to en [--min 75] [--limit 5] [--json]`, and `--stdin` for
+//! batches (one JSON line per input line, flushed after each).
+
+use std::io::{BufRead, Write};
+
+use tomo::lang::Lang;
+use tomo::tm::fuzzy::{DiffKind, Lookup, Match};
 
 use super::Outcome;
-use super::args::Global;
+use super::args::{Global, color_enabled, parse_lang};
 
 /// Options of `tomo lookup`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The sentence to look up.
+    #[arg(required_unless_present = "stdin", conflicts_with = "stdin")]
+    text: Option<String>,
+    /// Read one sentence per line from standard input.
+    #[arg(long)]
+    stdin: bool,
+    /// Language of the sentence.
+    #[arg(long, value_parser = parse_lang)]
+    from: Lang,
+    /// Language of the translations wanted.
+    #[arg(long, value_parser = parse_lang)]
+    to: Lang,
+    /// Lowest match percentage shown.
+    #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u8).range(0..=100))]
+    min: u8,
+    /// At most this many matches per sentence.
+    #[arg(long, default_value_t = 5)]
+    limit: usize,
+    /// One JSON object per sentence.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    query: &'a str,
+    matches: &'a [Match],
+}
 
 /// Run `tomo lookup`.
-pub fn run(_args: Args, _global: &Global) -> tomo::Result<Outcome> {
-    Err(tomo::Error::new(tomo::ErrorKind::Unsupported, "`tomo lookup` is not built yet"))
+pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
+    let tm = global.open_tm()?;
+    let color = !args.json && color_enabled();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut any = false;
+    let mut one = |text: &str, out: &mut dyn Write| -> tomo::Result<()> {
+        let q = Lookup { text, from: &args.from, to: &args.to, min_score: args.min, limit: args.limit };
+        let matches = tm.lookup(&q)?;
+        any |= !matches.is_empty();
+        if args.json {
+            serde_json::to_writer(&mut *out, &JsonLine { query: text, matches: &matches })?;
+            writeln!(out)?;
+        } else {
+            print_human(out, text, &matches, color)?;
+        }
+        out.flush()?;
+        Ok(())
+    };
+    if args.stdin {
+        for line in std::io::stdin().lock().lines() {
+            let line = line?;
+            one(line.trim_end_matches('\r'), &mut out)?;
+        }
+    } else if let Some(text) = &args.text {
+        one(text, &mut out)?;
+    }
+    Ok(if any { Outcome::Success } else { Outcome::NoMatch })
+}
+
+fn print_human(out: &mut dyn Write, query: &str, matches: &[Match], color: bool) -> std::io::Result<()> {
+    let (red, green, dim, bold, reset) =
+        if color { ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m") } else { ("", "", "", "", "") };
+    writeln!(out, "{bold}{query}{reset}")?;
+    if matches.is_empty() {
+        writeln!(out, "  no match")?;
+    }
+    for m in matches {
+        let kind = serde_json::to_value(m.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let multiple = if m.multiple { " multiple" } else { "" };
+        let when = m.changed.as_deref().map(|d| d.get(..8).unwrap_or(d)).unwrap_or("-");
+        let origin = m.origin.as_deref().unwrap_or("-");
+        writeln!(out, "{bold}{:>4}%{reset} {kind:<7} #{:<6} {dim}{origin} {when}{multiple}{reset}", m.score, m.unit)?;
+        writeln!(out, "       {}", m.source)?;
+        let changes: Vec<String> = m
+            .diff
+            .iter()
+            .filter(|d| d.op != DiffKind::Equal)
+            .map(|d| match d.op {
+                DiffKind::Insert => format!("{green}+{}{reset}", d.query),
+                DiffKind::Delete => format!("{red}-{}{reset}", d.source),
+                _ => format!("{red}{}{reset}→{green}{}{reset}", d.source, d.query),
+            })
+            .collect();
+        if !changes.is_empty() {
+            writeln!(out, "       {dim}differs:{reset} {}", changes.join("  "))?;
+        }
+        if !m.penalties.is_empty() {
+            let p: Vec<String> = m
+                .penalties
+                .iter()
+                .map(|p| {
+                    let k = serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(String::from));
+                    format!("{} −{}", k.unwrap_or_default(), p.points)
+                })
+                .collect();
+            writeln!(out, "       {dim}penalties:{reset} {}", p.join(", "))?;
+        }
+        writeln!(out, "     → {}", m.target)?;
+    }
+    Ok(())
 }

@@ -50,7 +50,6 @@ pub enum Command {
 
 /// How a successful command ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code, reason = "NoMatch is for lookup commands, which are being built")]
 pub enum Outcome {
     /// Exit 0.
     Success,

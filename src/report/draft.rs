@@ -301,6 +301,13 @@ pub(crate) mod tests {
             context_prev: ctx.0.map(Into::into),
             context_next: ctx.1.map(Into::into),
             multiple: false,
+            base: score,
+            edits: 0,
+            penalties: Vec::new(),
+            diff: Vec::new(),
+            created: None,
+            usage: 0,
+            substituted: None,
         }
     }
 

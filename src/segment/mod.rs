@@ -70,7 +70,9 @@ pub fn segment(text: &str, segmenter: &dyn Segmenter, newline: NewlineMode) -> V
         let mut cuts = segmenter.breaks(body);
         cuts.push(body.len());
         for end in cuts {
-            if end <= start || end > body.len() {
+            // A segmenter that breaks the `breaks` contract (an offset out of order, out of
+            // range or inside a character) loses that break, never the text.
+            if end <= start || end > body.len() || !body.is_char_boundary(end) {
                 continue;
             }
             if let Some(r) = trimmed(body, start..end) {
@@ -95,32 +97,28 @@ struct Block {
 fn blocks(text: &str, newline: NewlineMode) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut para_start = 0usize;
-    let mut pos = 0usize;
     let mut line_start = 0usize;
-    let bytes = text.as_bytes();
-    while pos <= bytes.len() {
-        let at_end = pos == bytes.len();
-        if at_end || bytes[pos] == b'\n' {
-            let line = &text[line_start..pos];
-            let blank = line.trim().is_empty();
-            if blank {
-                if line_start > para_start {
-                    push_paragraph(text, para_start..line_start, newline, &mut out);
-                }
-                para_start = if at_end { pos } else { pos + 1 };
-            } else if newline == NewlineMode::Para {
-                push_paragraph(text, line_start..pos, newline, &mut out);
-                para_start = if at_end { pos } else { pos + 1 };
+    let len = text.len();
+    // Each line end, then the end of the text (a last line without a newline).
+    for pos in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(len)) {
+        let at_end = pos == len;
+        let blank = text[line_start..pos].trim().is_empty();
+        if blank {
+            if line_start > para_start {
+                push_paragraph(text, para_start..line_start, newline, &mut out);
             }
-            line_start = pos + 1;
-            if at_end {
-                if para_start < pos {
-                    push_paragraph(text, para_start..pos, newline, &mut out);
-                }
-                break;
-            }
+            para_start = if at_end { pos } else { pos + 1 };
+        } else if newline == NewlineMode::Para {
+            push_paragraph(text, line_start..pos, newline, &mut out);
+            para_start = if at_end { pos } else { pos + 1 };
         }
-        pos += 1;
+        if at_end {
+            if para_start < pos {
+                push_paragraph(text, para_start..pos, newline, &mut out);
+            }
+            break;
+        }
+        line_start = pos + 1;
     }
     out
 }
@@ -131,12 +129,10 @@ fn push_paragraph(text: &str, range: Range<usize>, newline: NewlineMode, out: &m
         NewlineMode::Break => {
             let mut first = true;
             let mut start = range.start;
-            for (i, b) in text[range.clone()].bytes().enumerate() {
-                if b == b'\n' {
-                    out.push(Block { range: start..range.start + i, new_paragraph: first });
-                    first = false;
-                    start = range.start + i + 1;
-                }
+            for i in memchr::memchr_iter(b'\n', text[range.clone()].as_bytes()) {
+                out.push(Block { range: start..range.start + i, new_paragraph: first });
+                first = false;
+                start = range.start + i + 1;
             }
             out.push(Block { range: start..range.end, new_paragraph: first });
         }
@@ -182,6 +178,22 @@ mod tests {
             [("A.".into(), 0), ("B".into(), 0), ("C.".into(), 0), ("D.".into(), 1)]
         );
         assert_eq!(texts(input, NewlineMode::Wrap), [("A.".into(), 0), ("B\nC.".into(), 0), ("D.".into(), 1)]);
+    }
+
+    /// Returns offsets out of order, out of range and inside a character.
+    struct Broken;
+    impl Segmenter for Broken {
+        fn breaks(&self, _block: &str) -> Vec<usize> {
+            vec![2, 4, 1, 99]
+        }
+    }
+
+    #[test]
+    fn invalid_breaks_lose_the_break_not_the_text() {
+        let input = "aé b c";
+        let segs = segment(input, &Broken, NewlineMode::Para);
+        let texts: Vec<&str> = segs.iter().map(|s| s.text(input)).collect();
+        assert_eq!(texts, ["aé", "b c"]);
     }
 
     #[test]

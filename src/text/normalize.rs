@@ -11,8 +11,14 @@ pub fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return normalize_ascii(text);
     }
+    simple_normalize(text).unwrap_or_else(|| full_normalize(text))
+}
+
+/// The general path: NFKC through `unicode-normalization`, then spaces and case.
+fn full_normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
+    let mut lowered_non_ascii = false;
     for c in text.nfkc() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
@@ -23,13 +29,60 @@ pub fn normalize(text: &str) -> String {
             pending_space = false;
         }
         if c.is_uppercase() {
+            lowered_non_ascii |= !c.is_ascii();
             out.extend(c.to_lowercase());
         } else {
             out.push(c);
         }
     }
-    // Lower-casing can produce sequences NFKC would compose differently (rare: Turkish İ).
-    if out.nfkc().eq(out.chars()) { out } else { out.nfkc().collect() }
+    // Lower-casing a non-ASCII letter can produce sequences NFKC would write differently
+    // (Turkish İ becomes i + U+0307); only then is a second pass needed.
+    if lowered_non_ascii && !out.nfkc().eq(out.chars()) { out.nfkc().collect() } else { out }
+}
+
+/// What NFKC does to `c` when that is trivial: `Some(c)` for characters NFKC leaves alone
+/// whatever surrounds them, the ASCII form for full-width ASCII and the ideographic space,
+/// `None` for anything that needs the general path (compatibility characters, combining
+/// marks, conjoining jamo, half-width katakana ...).
+fn simple_nfkc(c: char) -> Option<char> {
+    match c as u32 {
+        0x00..=0x7F => Some(c),
+        0x3000 => Some(' '),
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
+        0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0xFF | 0xB7 => Some(c),
+        0x2013 | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D => Some(c),
+        0x3001..=0x3003 | 0x3005..=0x3011 | 0x3014..=0x301F => Some(c),
+        0x3041..=0x3096 | 0x30A1..=0x30FE => Some(c),
+        0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => Some(c),
+        _ => None,
+    }
+}
+
+/// [`normalize`] for text made only of characters [`simple_nfkc`] handles (nearly all
+/// Japanese, Korean and English news text), without running the NFKC algorithm; `None` when
+/// the text needs the general path.
+fn simple_normalize(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        let c = simple_nfkc(c)?;
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_uppercase() {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 /// The fast path for ASCII, which NFKC leaves unchanged: collapse spaces and lower-case.
@@ -75,6 +128,25 @@ mod tests {
                 out
             };
             assert_eq!(normalize(s), general, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn simple_path_agrees_with_nfkc() {
+        // Every character the simple path accepts, next to the characters that could
+        // interact with it under composition (dakuten, jamo, combining accents).
+        let mut accepted: Vec<char> =
+            (0u32..0x10000).filter_map(char::from_u32).filter(|&c| simple_nfkc(c).is_some()).collect();
+        accepted.extend(['\u{3099}', '\u{309A}', '\u{11A8}', '\u{0301}', 'ｶ', '…', 'ﾞ']);
+        for (i, &c) in accepted.iter().enumerate() {
+            let next = accepted[(i * 7919 + 13) % accepted.len()];
+            for s in [c.to_string(), format!("{c}{next}"), format!("A {c}\u{3000}{next}か")] {
+                let want = full_normalize(&s);
+                if let Some(got) = simple_normalize(&s) {
+                    assert_eq!(got, want, "{s:?}");
+                }
+                assert_eq!(normalize(&s), want, "{s:?}");
+            }
         }
     }
 

@@ -6,7 +6,8 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`. Append only: a released
 /// migration is never edited.
-const MIGRATIONS: &[&str] = &[include_str!("../../tm/schema/001_init.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("../../tm/schema/001_init.sql"), include_str!("../../tm/schema/002_fuzzy_index.sql")];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;

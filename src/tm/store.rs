@@ -155,8 +155,10 @@ impl TranslationMemory {
         I: IntoIterator<Item = Result<ReadItem>>,
     {
         let tx = self.conn.transaction()?;
+        index::on_import_started(&tx);
         let mut report = ImportReport::default();
         let now = super::unit::tmx_now();
+        let mut sources = SeenSources::new(&tx)?;
         for item in items {
             report.read += 1;
             match item? {
@@ -170,7 +172,7 @@ impl TranslationMemory {
                         });
                         continue;
                     }
-                    match insert_unit(&tx, &unit, opts, &now)? {
+                    match insert_unit(&tx, &unit, opts, &now, &mut sources)? {
                         Inserted::Present => report.present += 1,
                         Inserted::New { multiple } => {
                             report.new += 1;
@@ -183,6 +185,7 @@ impl TranslationMemory {
                 progress(&report);
             }
         }
+        index::on_import_finished(&tx)?;
         tx.commit()?;
         progress(&report);
         Ok(report)
@@ -305,7 +308,34 @@ enum Inserted {
     New { multiple: bool },
 }
 
-fn insert_unit(tx: &Transaction<'_>, unit: &Unit, opts: &ImportOptions, now: &str) -> Result<Inserted> {
+/// Which normalized texts an import has met, to tell a new translation of a known source
+/// ("multiple translations") without a database probe per unit when the memory started empty.
+struct SeenSources {
+    /// The memory held units before this import: earlier sources must be probed in the database.
+    probe_db: bool,
+    /// `norm_hash` of every variant this import inserted.
+    hashes: std::collections::HashSet<i64>,
+}
+
+impl SeenSources {
+    fn new(tx: &Transaction<'_>) -> Result<Self> {
+        let probe_db = tx.query_row("SELECT EXISTS (SELECT 1 FROM unit)", [], |r| r.get(0))?;
+        Ok(SeenSources { probe_db, hashes: std::collections::HashSet::new() })
+    }
+
+    /// Is `hash` (a new unit's source) already the text of another unit's variant?
+    fn seen(&self, tx: &Transaction<'_>, hash: i64, unit_id: i64) -> Result<bool> {
+        if self.probe_db { has_other_unit_with(tx, hash, unit_id) } else { Ok(self.hashes.contains(&hash)) }
+    }
+}
+
+fn insert_unit(
+    tx: &Transaction<'_>,
+    unit: &Unit,
+    opts: &ImportOptions,
+    now: &str,
+    sources: &mut SeenSources,
+) -> Result<Inserted> {
     let key = unit_key(unit);
     let mut ins = tx.prepare_cached(
         "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
@@ -340,10 +370,13 @@ fn insert_unit(tx: &Transaction<'_>, unit: &Unit, opts: &ImportOptions, now: &st
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     let source = unit.srclang.as_ref().and_then(|l| unit.variant(l)).or(unit.variants.first());
-    let mut multiple = false;
-    for v in &unit.variants {
-        let norm = normalize(&v.plain);
-        let hash = norm_hash(v.lang.base(), &norm);
+    let norms: Vec<String> = unit.variants.iter().map(|v| normalize(&v.plain)).collect();
+    let hashes: Vec<i64> = unit.variants.iter().zip(&norms).map(|(v, n)| norm_hash(v.lang.base(), n)).collect();
+    let multiple = match source.and_then(|s| unit.variants.iter().position(|v| std::ptr::eq(v, s))) {
+        Some(i) => sources.seen(tx, hashes[i], unit_id)?,
+        None => false,
+    };
+    for ((v, norm), &hash) in unit.variants.iter().zip(norms).zip(&hashes) {
         let inserted = vins.execute(params![
             unit_id,
             v.lang.as_str(),
@@ -366,8 +399,8 @@ fn insert_unit(tx: &Transaction<'_>, unit: &Unit, opts: &ImportOptions, now: &st
             Err(e) => return Err(e.into()),
         }
         index::on_variant_inserted(tx, tx.last_insert_rowid(), &v.lang, &norm)?;
-        if source.is_some_and(|s| std::ptr::eq(s, v)) {
-            multiple = has_other_unit_with(tx, hash, unit_id)?;
+        if !sources.probe_db {
+            sources.hashes.insert(hash);
         }
     }
     Ok(Inserted::New { multiple })
@@ -565,6 +598,25 @@ mod tests {
         let r = tm.import(vec![pair("雪が降った。", "Snow fell.")], &ImportOptions::default()).unwrap();
         assert_eq!((r.new, r.multiple), (1, 1));
         assert_eq!(tm.stats().unwrap().units, 2);
+    }
+
+    #[test]
+    fn multiple_translations_within_one_import_and_across_imports() {
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let r = tm
+            .import(
+                vec![pair("雪が降った。", "It snowed."), pair("雪が降った。", "Snow fell.")],
+                &ImportOptions::default(),
+            )
+            .unwrap();
+        assert_eq!((r.new, r.multiple), (2, 1), "empty memory: the second is a multiple translation");
+        let r = tm
+            .import(
+                vec![pair("雪が降った。", "There was snow."), pair("晴れた。", "Sunny.")],
+                &ImportOptions::default(),
+            )
+            .unwrap();
+        assert_eq!((r.new, r.multiple), (2, 1), "non-empty memory: probed in the database");
     }
 
     #[test]

@@ -177,3 +177,21 @@ fn utf16_files_from_windows_tools() {
     assert_eq!(s["units"], 3);
     assert_eq!(languages(&s), ["en", "en-US", "ko-KR"]);
 }
+
+#[test]
+fn files_dropped_in_the_tm_folder_are_imported_once() {
+    let env = TestEnv::new();
+    env.write("tm/client.tmx", std::fs::read(tmx("trilingual.tmx")).unwrap());
+    env.write("tm/glossary.csv", std::fs::read(csv("bom-semicolon.csv")).unwrap());
+    env.write("tm/broken.tmx", std::fs::read(tmx("malformed.tmx")).unwrap());
+    let out = env.tomo().args(["stats", "--json"]).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("client.tmx: 3 new") && err.contains("glossary.csv: 2 new"), "{err}");
+    assert!(err.contains("not imported") && err.contains("broken.tmx: line 7, column 37"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["units"], 5);
+    // The second time, only the broken file is tried again.
+    let out = env.tomo().args(["stats"]).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(!err.contains("client.tmx") && err.contains("broken.tmx"), "{err}");
+}

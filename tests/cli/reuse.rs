@@ -116,7 +116,6 @@ fn analyze_json(env: &TestEnv, articles: &[&std::path::Path]) -> serde_json::Val
 /// Issue 6: the draft of the new example article marks context, exact, number-substituted,
 /// fuzzy, repeated and unmatched sentences.
 #[test]
-#[ignore = "needs the segmenter and fuzzy lookup (branches seg, fuzzy) on main"]
 fn draft_of_the_example_article_shows_every_kind() {
     let env = seeded();
     let d = translate_json(&env);
@@ -142,7 +141,6 @@ fn draft_of_the_example_article_shows_every_kind() {
 }
 
 #[test]
-#[ignore = "needs the segmenter and fuzzy lookup (branches seg, fuzzy) on main"]
 fn draft_formats_table_md_tsv() {
     let env = seeded();
     let article = TestEnv::repo(NEW);
@@ -167,7 +165,6 @@ fn draft_formats_table_md_tsv() {
 /// Issue 6: the analysis has every band and its totals add up; a second file repeating the
 /// first is all repetitions across files.
 #[test]
-#[ignore = "needs the segmenter and fuzzy lookup (branches seg, fuzzy) on main"]
 fn analysis_of_the_example_article() {
     let env = seeded();
     let article = TestEnv::repo(NEW);
@@ -207,7 +204,6 @@ fn analysis_of_the_example_article() {
 /// Issue 6, the loop: draft as XLIFF, the translator fills a sentence the memory did not
 /// know, the file imports back, and the next analysis of the article is better.
 #[test]
-#[ignore = "needs the segmenter and fuzzy lookup (branches seg, fuzzy) on main"]
 fn xliff_round_trip_improves_the_next_analysis() {
     let env = seeded();
     let article = TestEnv::repo(NEW);

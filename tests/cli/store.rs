@@ -37,3 +37,14 @@ fn a_file_that_is_not_a_memory_is_an_error_with_exit_2() {
         .code(2)
         .stderr(predicates::str::contains("tomo: error:").and(predicates::str::contains("not.db")));
 }
+
+#[test]
+fn csv_export_without_langs_keeps_units_missing_a_language() {
+    let env = TestEnv::new();
+    env.write("in.csv", "en,ja,ko\nHello,こんにちは,안녕하세요\nBye,さよなら,\n");
+    env.tomo().args(["--db", "m.db", "import", "in.csv"]).assert().success();
+    env.tomo().args(["--db", "m.db", "export", "-o", "out.csv"]).assert().success();
+    let out = std::fs::read_to_string(env.path("out.csv")).unwrap();
+    assert!(out.contains("Bye,さよなら,"), "{out}");
+    assert!(out.contains("Hello,こんにちは,안녕하세요"), "{out}");
+}

@@ -68,12 +68,19 @@ impl Iterator for TmxStream {
         loop {
             let src = self.xml.get_ref();
             let at = (src.line(), src.column());
+            let offset = src.offset();
             self.buf.clear();
             let step = match self.xml.read_event_into(&mut self.buf) {
                 Ok(ev) => self.st.handle(ev, at),
                 Err(e) => {
-                    let (line, column) =
-                        line_column_at(&self.path, Kind::Xml, self.xml.error_position()).unwrap_or((at.0, at.1));
+                    // quick-xml points at the markup that failed; some errors (bad UTF-8)
+                    // come without a position, and then the event's start is the best we have.
+                    let failed_at = self.xml.error_position();
+                    let (line, column) = if failed_at > offset {
+                        line_column_at(&self.path, Kind::Xml, failed_at).unwrap_or(at)
+                    } else {
+                        at
+                    };
                     Err(Error::parse(format!("malformed XML: {e}")).at(Position::default().at_line(line, Some(column))))
                 }
             };

@@ -393,3 +393,18 @@ proptest! {
         prop_assert_eq!(units_at(&path), units);
     }
 }
+
+#[test]
+fn invalid_utf8_is_reported_where_the_text_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.tmx");
+    std::fs::write(
+        &path,
+        b"<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n\
+          <tu><tuv xml:lang=\"en\"><seg>bad \x93\xfa here</seg></tuv></tu>\n</body></tmx>\n",
+    )
+    .unwrap();
+    let items = read_all(&path, &ReadOptions::default());
+    let msg = err_of(&items[0]);
+    assert!(msg.contains("bad.tmx: line 3, column 29: malformed XML"), "{msg}");
+}

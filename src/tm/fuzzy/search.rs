@@ -1,0 +1,361 @@
+//! Exact top-k search: candidates from the n-gram index, pruned by the token-overlap bound
+//! and the length filter, verified with the bit-parallel edit distance in order of their
+//! bound until the k-th verified match beats the next bound. A brute-force scan that scores
+//! every variant with the same function is kept beside it: the tests and the benchmark
+//! check that both return the same matches.
+
+use rusqlite::Connection;
+
+use super::score::{self, HashMapId, Pattern, Penalty, PenaltyKind};
+use super::tokenize::{Granularity, Token, TokenKind, granularity, tokenize};
+use super::{MatchKind, placeables};
+use crate::error::Result;
+use crate::lang::Lang;
+use crate::text::normalize;
+use crate::tm::index;
+
+/// A list is read to refine bounds when it holds at most this many ids per candidate still
+/// above the threshold (reading an id costs a few nanoseconds, verifying a candidate a few
+/// microseconds).
+const REFINE_PER_CANDIDATE: usize = 200;
+
+thread_local! {
+    /// Per-variant overlap counts, indexed by variant id, all zero between lookups.
+    static SCRATCH: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A query prepared for scoring many stored sources.
+pub struct Query {
+    /// The sentence as typed.
+    pub text: String,
+    /// Its normalized form.
+    pub norm: String,
+    /// Its tokens (of `norm`).
+    pub tokens: Vec<Token>,
+    /// The token classes.
+    pub classes: Vec<u64>,
+    /// Its language.
+    pub lang: Lang,
+    granularity: Granularity,
+    pattern: Pattern,
+}
+
+impl Query {
+    /// Prepare `text` in `lang`.
+    pub fn new(text: &str, lang: &Lang) -> Query {
+        let norm = normalize(text);
+        let g = granularity(lang);
+        let tokens = tokenize(&norm, g);
+        let classes: Vec<u64> = tokens.iter().map(|t| t.class).collect();
+        let pattern = Pattern::new(&classes);
+        Query { text: text.to_string(), norm, tokens, classes, lang: lang.clone(), granularity: g, pattern }
+    }
+}
+
+/// A verified match of a stored source variant, before the translation is attached.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// The source variant's id.
+    pub variant: i64,
+    /// Its unit.
+    pub unit: i64,
+    /// Final score (after penalties).
+    pub score: u8,
+    /// Score before penalties.
+    pub base: u8,
+    /// Token edit distance.
+    pub distance: usize,
+    /// Kind of match.
+    pub kind: MatchKind,
+    /// Penalties applied.
+    pub penalties: Vec<Penalty>,
+    /// `changed`, else `created`, of the unit ("" when neither).
+    pub recency: String,
+    /// The unit's usage count.
+    pub usage: i64,
+    /// The stored source, plain text.
+    pub plain: String,
+    /// Its normalized text.
+    pub norm: String,
+}
+
+impl Hit {
+    /// Ranking: score, then most recent, then most used, then oldest unit (a total order).
+    fn rank_key(&self) -> (std::cmp::Reverse<u8>, std::cmp::Reverse<&str>, std::cmp::Reverse<i64>, i64, i64) {
+        use std::cmp::Reverse;
+        (Reverse(self.score), Reverse(self.recency.as_str()), Reverse(self.usage), self.unit, self.variant)
+    }
+}
+
+/// What to search for.
+pub struct Params<'a> {
+    /// Language of the translations wanted.
+    pub to: &'a Lang,
+    /// Lowest score returned (at least 1: a score of 0 shares no token with the query).
+    pub min_score: u8,
+    /// Matches wanted.
+    pub limit: usize,
+}
+
+/// The best `limit` matches, kept sorted, with the floor a candidate must reach.
+struct TopK {
+    limit: usize,
+    min: u8,
+    hits: Vec<Hit>,
+}
+
+impl TopK {
+    /// A candidate scoring below this cannot enter (one scoring equal may, by recency).
+    fn floor(&self) -> u8 {
+        if self.hits.len() < self.limit { self.min } else { self.hits[self.limit - 1].score.max(self.min) }
+    }
+
+    fn offer(&mut self, hit: Hit) {
+        let pos = self.hits.partition_point(|h| h.rank_key() < hit.rank_key());
+        if pos < self.limit {
+            self.hits.insert(pos, hit);
+            self.hits.truncate(self.limit);
+        }
+    }
+}
+
+/// What stage two of a candidate's verification reads, once its distance is known to be
+/// good enough.
+struct Rest {
+    plain: String,
+    /// NULL in the store when the segment has no markup.
+    seg: Option<String>,
+    unit: i64,
+    recency: String,
+    usage: i64,
+}
+
+const REST_SQL: &str = "SELECT v.plain, v.seg, v.unit_id, coalesce(u.changed, u.created, ''), u.usage_count
+    FROM variant v JOIN unit u ON u.id = v.unit_id WHERE v.id = ?1";
+
+fn fetch_rest(conn: &Connection, variant: i64) -> Result<Rest> {
+    let mut q = conn.prepare_cached(REST_SQL)?;
+    Ok(q.query_row([variant], |r| {
+        Ok(Rest { plain: r.get(0)?, seg: r.get(1)?, unit: r.get(2)?, recency: r.get(3)?, usage: r.get(4)? })
+    })?)
+}
+
+/// Score one stored source against the query; `None` when it cannot reach `floor`. Reads
+/// the stored text's other columns only when the edit distance allows it.
+fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String, floor: u8) -> Result<Option<Hit>> {
+    match Lang::parse(tag) {
+        Ok(l) if q.lang.matches(&l) => {}
+        _ => return Ok(None),
+    }
+    let tokens = tokenize(&norm, q.granularity);
+    let (ql, cl) = (q.classes.len(), tokens.len());
+    // Length filter: even with every token of the shorter matched, the score is at most this.
+    if score::base_score(ql.abs_diff(cl), ql, cl) < floor {
+        return Ok(None);
+    }
+    let classes: Vec<u64> = tokens.iter().map(|t| t.class).collect();
+    let distance = q.pattern.distance(&classes);
+    let base = score::base_score(distance, ql, cl);
+    if base < floor {
+        return Ok(None);
+    }
+    let Rest { plain, seg, unit, recency, usage } = fetch_rest(conn, variant)?;
+    let mut penalties = Vec::new();
+    // Text `<` is stored escaped, so a raw `<` in the segment is an inline element.
+    if seg.as_deref().is_some_and(|s| s.contains('<')) {
+        penalties.push(Penalty { kind: PenaltyKind::Tags, points: PenaltyKind::Tags.points() });
+    }
+    let mut numbers_differ = 0usize;
+    if distance == 0 {
+        numbers_differ = number_differences(&q.norm, &q.tokens, &norm, &tokens);
+        if numbers_differ > 0 {
+            let points = (numbers_differ.min(99) as u8).saturating_mul(PenaltyKind::Number.points());
+            penalties.push(Penalty { kind: PenaltyKind::Number, points });
+            penalties.extend(score::surface_penalties(&mask_numbers(&q.text), &mask_numbers(&plain)));
+        } else {
+            penalties.extend(score::surface_penalties(&q.text, &plain));
+        }
+    }
+    let taken: u32 = penalties.iter().map(|p| u32::from(p.points)).sum();
+    let score = u32::from(base).saturating_sub(taken) as u8;
+    if score < floor {
+        return Ok(None);
+    }
+    let kind = if score == 100 {
+        MatchKind::Exact
+    } else if distance == 0 && numbers_differ > 0 {
+        MatchKind::Numbers
+    } else {
+        MatchKind::Fuzzy
+    };
+    Ok(Some(Hit { variant, unit, score, base, distance, kind, penalties, recency, usage, plain, norm }))
+}
+
+fn number_differences(qn: &str, qt: &[Token], sn: &str, st: &[Token]) -> usize {
+    let a = qt.iter().filter(|t| t.kind == TokenKind::Number).map(|t| &qn[t.span.clone()]);
+    let b = st.iter().filter(|t| t.kind == TokenKind::Number).map(|t| &sn[t.span.clone()]);
+    a.zip(b).filter(|(x, y)| x != y).count()
+}
+
+fn mask_numbers(text: &str) -> String {
+    let mut out = text.to_string();
+    for n in placeables::numbers(text).into_iter().rev() {
+        out.replace_range(n.range, "0");
+    }
+    out
+}
+
+/// Does the unit have a variant in `to` other than the source variant?
+fn has_target(conn: &Connection, unit: i64, source_variant: i64, to: &Lang) -> Result<bool> {
+    let mut q = conn.prepare_cached("SELECT id, lang FROM variant WHERE unit_id = ?1")?;
+    let mut rows = q.query([unit])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let tag: String = r.get(1)?;
+        if id != source_variant && Lang::parse(&tag).is_ok_and(|l| to.matches(&l)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn consider(conn: &Connection, top: &mut TopK, hit: Hit, to: &Lang) -> Result<()> {
+    if has_target(conn, hit.unit, hit.variant, to)? {
+        top.offer(hit);
+    }
+    Ok(())
+}
+
+/// The exact top-k through the index.
+pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>> {
+    let min = p.min_score.max(1);
+    let mut top = TopK { limit: p.limit, min, hits: Vec::new() };
+    let qlen = q.classes.len();
+    if qlen == 0 || p.limit == 0 {
+        return Ok(Vec::new());
+    }
+    // Distinct grams with their multiplicity in the query, rarest first.
+    let mut weights: HashMapId<u64, u32> = HashMapId::default();
+    for &c in &q.classes {
+        *weights.entry(c).or_insert(0) += 1;
+    }
+    let mut grams: Vec<(u32, i64, u32)> = Vec::with_capacity(weights.len());
+    for (&class, &w) in &weights {
+        let key = index::gram_key(q.lang.base(), class);
+        grams.push((index::doc_freq(conn, key)?, key, w));
+    }
+    grams.sort_unstable();
+    // Overlap a candidate needs for its bound to reach `min`.
+    let need = (usize::from(min) * qlen).div_ceil(100) as u32;
+    let cands = SCRATCH.with(|scratch| {
+        let mut counts = scratch.borrow_mut();
+        let found = candidates(conn, &grams, qlen, need, min, &mut counts);
+        if found.is_err() {
+            // A failed read may leave counts behind; the next lookup needs them all zero.
+            counts.fill(0);
+        }
+        found
+    })?;
+    let mut stmt = conn.prepare_cached("SELECT lang, norm FROM variant WHERE id = ?1")?;
+    for (bound, vid) in cands {
+        let floor = top.floor();
+        if bound < floor {
+            break;
+        }
+        let (tag, norm): (String, String) = stmt.query_row([vid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if let Some(hit) = evaluate(conn, q, i64::from(vid), &tag, norm, floor)? {
+            consider(conn, &mut top, hit, p.to)?;
+        }
+    }
+    Ok(top.hits)
+}
+
+/// Candidates with their overlap bound (≥ `min`), best bound first. `grams` are
+/// (document frequency, key, weight in the query), rarest first.
+fn candidates(
+    conn: &Connection,
+    grams: &[(u32, i64, u32)],
+    qlen: usize,
+    need: u32,
+    min: u8,
+    counts: &mut Vec<u16>,
+) -> Result<Vec<(u8, u32)>> {
+    let mut remaining = qlen as u32;
+    let mut touched: Vec<u32> = Vec::new();
+    let mut next = 0;
+    // Admission: while an unseen variant could still reach `need` with this gram and
+    // the ones after it, every variant on the list is a candidate.
+    while next < grams.len() && remaining >= need {
+        let (df, key, w) = grams[next];
+        next += 1;
+        if df > 0 {
+            let w = w.min(u32::from(u16::MAX)) as u16;
+            index::decode_into(&index::posting_blob(conn, key)?, |v| {
+                let v = v as usize;
+                if v >= counts.len() {
+                    counts.resize(v + 1 + v / 4, 0);
+                }
+                if counts[v] == 0 {
+                    touched.push(v as u32);
+                }
+                counts[v] = counts[v].saturating_add(w);
+            });
+        }
+        remaining -= grams[next - 1].2;
+    }
+    // Refinement: reading more lists only tightens the candidates' bounds; worth it
+    // while a list costs less to read than verifying the candidates it may rule out.
+    let above = |counts: &[u16], remaining: u32| -> usize {
+        touched
+            .iter()
+            .filter(|&&v| score::overlap_bound((u32::from(counts[v as usize]) + remaining) as usize, qlen) >= min)
+            .count()
+    };
+    let mut alive = above(counts, remaining);
+    while next < grams.len() && alive > 0 {
+        let (df, key, w) = grams[next];
+        if df as usize > REFINE_PER_CANDIDATE * alive {
+            break;
+        }
+        next += 1;
+        if df > 0 {
+            let w16 = w.min(u32::from(u16::MAX)) as u16;
+            index::decode_into(&index::posting_blob(conn, key)?, |v| {
+                if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
+                    *c = c.saturating_add(w16);
+                }
+            });
+        }
+        remaining -= w;
+        alive = above(counts, remaining);
+    }
+    let mut cands: Vec<(u8, u32)> = touched
+        .iter()
+        .map(|&v| (score::overlap_bound((u32::from(counts[v as usize]) + remaining) as usize, qlen), v))
+        .filter(|&(b, _)| b >= min)
+        .collect();
+    for &v in &touched {
+        counts[v as usize] = 0;
+    }
+    cands.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(cands)
+}
+
+/// The exact top-k by scoring every variant in the query's language: the reference the
+/// index must equal, and the benchmark's baseline.
+pub fn brute_force(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>> {
+    let min = p.min_score.max(1);
+    let mut top = TopK { limit: p.limit, min, hits: Vec::new() };
+    if q.classes.is_empty() || p.limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached("SELECT id, lang, norm FROM variant WHERE lang_base = ?1")?;
+    let mut rows = stmt.query([q.lang.base()])?;
+    while let Some(row) = rows.next()? {
+        let (id, tag, norm): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        if let Some(hit) = evaluate(conn, q, id, &tag, norm, top.floor())? {
+            consider(conn, &mut top, hit, p.to)?;
+        }
+    }
+    Ok(top.hits)
+}
