@@ -87,6 +87,9 @@ impl Line {
     }
 }
 
+/// Characters that must not begin a line in Japanese and Chinese typesetting.
+const NO_LINE_START: &str = "。、，．・：；？！」』）】〉》〕ー々ゝゞぁぃぅぇぉっゃゅょァィゥェォッャュョ.,:;?!)]}%";
+
 /// Wrap `text` to lines of at most `width` display columns, breaking at a space when the
 /// line has one, else between any two characters (CJK text has no spaces to break at).
 fn wrap(text: &str, spans: &[Range<usize>], width: usize) -> Vec<Line> {
@@ -99,8 +102,14 @@ fn wrap(text: &str, spans: &[Range<usize>], width: usize) -> Vec<Line> {
         if line.width + w > width && !line.chars.is_empty() {
             let carry = match line.chars.iter().rposition(|(ch, _)| *ch == ' ') {
                 Some(p) if p > 0 => line.chars.split_off(p + 1),
+                // Japanese line-breaking rule: closing punctuation never starts a line, so the
+                // character before it moves down with it.
+                _ if NO_LINE_START.contains(c) && line.chars.len() > 1 => line.chars.split_off(line.chars.len() - 1),
                 _ => Vec::new(),
             };
+            while line.chars.last().is_some_and(|(ch, _)| *ch == ' ') {
+                line.chars.pop();
+            }
             line.width = line.chars.iter().map(|(ch, _)| ch.width().unwrap_or(0)).sum();
             let carried = carry.iter().map(|(ch, _)| ch.width().unwrap_or(0)).sum();
             lines.push(Line { chars: carry, width: carried });
@@ -237,6 +246,10 @@ mod tests {
         }
         let src_col: String = plain.lines().skip(1).take(2).map(|l| l.split('│').next().unwrap()).collect();
         assert!(src_col.contains("宮崎") && src_col.contains("降った"), "{plain}");
+        for line in plain.lines() {
+            let cell = line.split('│').next().unwrap().trim_start();
+            assert!(!cell.starts_with('。'), "no line starts with closing punctuation: {plain}");
+        }
         let coloured = render(|d, o| table(d, TableStyle { width: 60, color: true }, o));
         assert!(coloured.contains(&format!("{HIGHLIGHT}6{RESET}")), "{coloured}");
     }
