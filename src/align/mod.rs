@@ -1,1 +1,338 @@
 //! Sentence alignment of an article and its translation(s) into beads.
+//!
+//! An [`Aligner`] holds what it knows about one ordered language pair: a calibrated
+//! [`length::LengthModel`], the [`cost::Params`] and, when a memory is at hand, a
+//! [`lexicon::Lexicon`] learnt from it. [`Aligner::align`] runs the dynamic programme of
+//! [`dp`] over pre-segmented lines; [`raw`] aligns raw articles (paragraphs first, then
+//! sentences inside aligned paragraphs) and [`multi`] aligns three versions through a pivot.
+//!
+//! Invariant: the beads of an alignment cover both sides in order, every line exactly once;
+//! non-empty input always gives a non-empty alignment.
+
+pub mod anchors;
+pub mod cost;
+pub mod dp;
+pub mod length;
+pub mod lexicon;
+pub mod multi;
+pub mod raw;
+
+use std::ops::Range;
+
+use crate::error::Result;
+use crate::lang::Lang;
+use crate::tm::TranslationMemory;
+
+pub use cost::Params;
+pub use length::LengthModel;
+pub use lexicon::Lexicon;
+
+/// One bead: source lines `src` aligned with target lines `tgt` (either may be empty).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bead {
+    /// Source line indices.
+    pub src: Range<usize>,
+    /// Target line indices.
+    pub tgt: Range<usize>,
+    /// How sure the aligner is of this bead, 0–1.
+    pub confidence: f64,
+}
+
+impl Bead {
+    /// The shape, `2-1` for two source lines and one target line.
+    pub fn kind(&self) -> String {
+        format!("{}-{}", self.src.len(), self.tgt.len())
+    }
+
+    /// A 1-0 or 0-1 bead: a line without a translation.
+    pub fn is_null(&self) -> bool {
+        self.src.is_empty() || self.tgt.is_empty()
+    }
+
+    /// Whether an import keeps it by default: a 1-1, 1-2 or 2-1 bead at or above
+    /// `min_confidence`. Null beads are never translations.
+    pub fn importable(&self, min_confidence: f64) -> bool {
+        matches!((self.src.len(), self.tgt.len()), (1, 1) | (1, 2) | (2, 1)) && self.confidence >= min_confidence
+    }
+}
+
+/// Lowest confidence of a first-pass bead that [`Aligner::self_trained`] learns from.
+pub const SELF_TRAIN_CONFIDENCE: f64 = 0.7;
+
+/// Default for [`Bead::importable`]'s threshold.
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
+
+/// An aligner for one ordered language pair.
+#[derive(Debug, Clone)]
+pub struct Aligner {
+    src: Lang,
+    tgt: Lang,
+    length: LengthModel,
+    params: Params,
+    lexicon: Option<Lexicon>,
+}
+
+impl Aligner {
+    /// An aligner with the calibrated defaults for `src` → `tgt` and no lexicon.
+    pub fn new(src: &Lang, tgt: &Lang) -> Aligner {
+        Aligner {
+            src: src.clone(),
+            tgt: tgt.clone(),
+            length: LengthModel::for_pair(src, tgt),
+            params: Params::default(),
+            lexicon: None,
+        }
+    }
+
+    /// An aligner that also learns from `tm`: the length model re-estimated from its pairs
+    /// (when it holds enough) and a lexicon from their co-occurrences.
+    pub fn with_memory(src: &Lang, tgt: &Lang, tm: &TranslationMemory) -> Result<Aligner> {
+        let (lex, lengths) = Lexicon::from_memory(tm, src, tgt)?;
+        Ok(Aligner::new(src, tgt).with_lexicon(lex).with_length(LengthModel::for_pair(src, tgt).reestimated(&lengths)))
+    }
+
+    /// This aligner with `lexicon` (ignored when empty).
+    pub fn with_lexicon(mut self, lexicon: Lexicon) -> Aligner {
+        self.lexicon = if lexicon.is_empty() { None } else { Some(lexicon) };
+        self
+    }
+
+    /// This aligner with another length model.
+    pub fn with_length(mut self, length: LengthModel) -> Aligner {
+        self.length = length;
+        self
+    }
+
+    /// This aligner with other weights.
+    pub fn with_params(mut self, params: Params) -> Aligner {
+        self.params = params;
+        self
+    }
+
+    /// The source language.
+    pub fn src_lang(&self) -> &Lang {
+        &self.src
+    }
+
+    /// The target language.
+    pub fn tgt_lang(&self) -> &Lang {
+        &self.tgt
+    }
+
+    /// The weights in use.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// The length model in use.
+    pub fn length(&self) -> LengthModel {
+        self.length
+    }
+
+    /// The lexicon in use, if any.
+    pub fn lexicon(&self) -> Option<&Lexicon> {
+        self.lexicon.as_ref()
+    }
+
+    /// The same aligner for the opposite direction (the lexicon is dropped: it is
+    /// directional; build another with [`Aligner::with_memory`]).
+    pub fn reversed(&self) -> Aligner {
+        Aligner {
+            src: self.tgt.clone(),
+            tgt: self.src.clone(),
+            length: self.length.reversed(),
+            params: self.params.clone(),
+            lexicon: None,
+        }
+    }
+
+    /// Self-training (as hunalign's realign pass): a copy of this aligner whose lexicon is
+    /// learnt from `extra` pairs (say, the memory's) plus the confident 1-1 beads of a first
+    /// alignment of `docs`. No gold is read: the aligner teaches itself from its own output.
+    pub fn self_trained<S: AsRef<str>>(
+        &self,
+        docs: &[(&[S], &[S])],
+        first: &[Vec<Bead>],
+        extra: &[(String, String)],
+    ) -> Aligner {
+        let mut pairs: Vec<(&str, &str)> = extra.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        for ((src, tgt), beads) in docs.iter().zip(first) {
+            for b in beads {
+                if b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE {
+                    pairs.push((src[b.src.start].as_ref(), tgt[b.tgt.start].as_ref()));
+                }
+            }
+        }
+        let lex = Lexicon::learn(&self.src, &self.tgt, pairs);
+        self.clone().with_lexicon(lex)
+    }
+
+    /// Align many pre-segmented documents of this language pair. With `self_train`, a
+    /// first pass is followed by [`Aligner::self_trained`] (lexicon from `extra` pairs plus
+    /// the first pass's confident 1-1 beads) and a second pass over the documents the first
+    /// was unsure of (any bead not a confident 1-1): a document aligned 1-1 throughout with
+    /// confidence has nothing for a lexicon to correct.
+    pub fn align_batch<S: AsRef<str>>(
+        &self,
+        docs: &[(&[S], &[S])],
+        self_train: bool,
+        extra: &[(String, String)],
+    ) -> Vec<Vec<Bead>> {
+        let lex = self.lexicon.as_ref();
+        let mut sides: Vec<(cost::Side, cost::Side)> = docs
+            .iter()
+            .map(|(src, tgt)| {
+                let a: Vec<&str> = src.iter().map(AsRef::as_ref).collect();
+                let b: Vec<&str> = tgt.iter().map(AsRef::as_ref).collect();
+                (
+                    cost::Side::new(&a, |l| lex.map(|x| x.src_tokens(l)).unwrap_or_default()),
+                    cost::Side::new(&b, |l| lex.map(|x| x.tgt_tokens(l)).unwrap_or_default()),
+                )
+            })
+            .collect();
+        let mut beads: Vec<Vec<Bead>> = sides.iter().map(|(a, b)| self.align_sides(a, b)).collect();
+        if !self_train {
+            return beads;
+        }
+        let trained = self.self_trained(docs, &beads, extra);
+        let Some(lex) = trained.lexicon.as_ref() else { return beads };
+        for (k, (src, tgt)) in docs.iter().enumerate() {
+            let sure =
+                beads[k].iter().all(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE);
+            if sure {
+                continue;
+            }
+            let (a, b) = &mut sides[k];
+            a.tokens = src.iter().map(|l| lex.src_tokens(l.as_ref())).collect();
+            b.tokens = tgt.iter().map(|l| lex.tgt_tokens(l.as_ref())).collect();
+            beads[k] = trained.align_sides(a, b);
+        }
+        beads
+    }
+
+    /// Align pre-segmented lines. Each line is a sentence (or more); beads are in order and
+    /// cover every line once.
+    pub fn align<S: AsRef<str>>(&self, src: &[S], tgt: &[S]) -> Vec<Bead> {
+        let src: Vec<&str> = src.iter().map(AsRef::as_ref).collect();
+        let tgt: Vec<&str> = tgt.iter().map(AsRef::as_ref).collect();
+        let lex = self.lexicon.as_ref();
+        let a = cost::Side::new(&src, |l| lex.map(|x| x.src_tokens(l)).unwrap_or_default());
+        let b = cost::Side::new(&tgt, |l| lex.map(|x| x.tgt_tokens(l)).unwrap_or_default());
+        self.align_sides(&a, &b)
+    }
+
+    /// Align two sides whose features are computed.
+    pub(crate) fn align_sides(&self, a: &cost::Side, b: &cost::Side) -> Vec<Bead> {
+        let model = cost::CostModel {
+            params: &self.params,
+            length: self.length,
+            lexicon: self.lexicon.as_ref(),
+            src: a,
+            tgt: b,
+            lex_cache: Default::default(),
+        };
+        let n = a.anchors.len();
+        let m = b.anchors.len();
+        let path = dp::best_path(n, m, &mut |shape, i, di, j, dj, budget| model.cost(shape, i, di, j, dj, budget));
+        path.iter()
+            .map(|s| {
+                let shape = dp::SHAPES.iter().position(|&x| x == (s.di, s.dj)).expect("a path step has a known shape");
+                let evidence = s.cost - self.params.prior[shape];
+                Bead { src: s.i..s.i + s.di, tgt: s.j..s.j + s.dj, confidence: confidence(evidence, s.di, s.dj) }
+            })
+            .collect()
+    }
+}
+
+/// Confidence of a bead from its evidence (its cost without the shape prior): a logistic
+/// curve, 0.5 at an evidence cost of 2.5 nats. Null beads are as sure as the length of
+/// what was dropped allows: they carry no evidence of their own beyond anchors.
+fn confidence(evidence: f64, di: usize, dj: usize) -> f64 {
+    let e = if di == 0 || dj == 0 { evidence + 1.0 } else { evidence };
+    let c = 1.0 / (1.0 + (e - 2.5).exp());
+    (c * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lang(s: &str) -> Lang {
+        Lang::parse(s).unwrap()
+    }
+
+    fn shapes(beads: &[Bead]) -> Vec<String> {
+        beads.iter().map(Bead::kind).collect()
+    }
+
+    #[test]
+    fn merges_and_omissions() {
+        let ja = [
+            "東京都は２５日、新しい公園を開いた。",
+            "公園の広さは約３万平方メートルだ。",
+            "開園式には約５００人が出席した。",
+            "式では地元の小学校に通う子どもたちが、この日のために練習してきた歌を披露した。",
+            "都は来年、さらに２か所の公園を整備する予定だ。",
+        ];
+        let en = [
+            "Tokyo opened a new park on the 25th, covering about 30,000 square meters.",
+            "About 500 people attended the opening ceremony.",
+            "The city plans to build 2 more parks next year.",
+        ];
+        let beads = Aligner::new(&lang("ja"), &lang("en")).align(&ja, &en);
+        assert_eq!(shapes(&beads), ["2-1", "1-1", "1-0", "1-1"]);
+        for b in &beads {
+            assert!((0.0..=1.0).contains(&b.confidence));
+        }
+        // Both directions: the same document read en → ja gives the mirrored beads.
+        let back = Aligner::new(&lang("en"), &lang("ja")).align(&en, &ja);
+        assert_eq!(shapes(&back), ["1-2", "1-1", "0-1", "1-1"]);
+    }
+
+    #[test]
+    fn never_empty_for_non_empty_input() {
+        let a = Aligner::new(&lang("en"), &lang("ko"));
+        let b = a.align(&["One."], &[] as &[&str]);
+        assert_eq!(shapes(&b), ["1-0"]);
+        let b = a.align(&[] as &[&str], &["하나.", "둘."]);
+        assert_eq!(shapes(&b), ["0-1", "0-1"]);
+        assert!(a.align::<&str>(&[], &[]).is_empty());
+        // Wildly different counts still align and cover everything.
+        let src: Vec<String> = (0..300).map(|i| format!("Sentence number {i} is here.")).collect();
+        let tgt: Vec<String> = (0..7).map(|i| format!("문장 {i}.")).collect();
+        let beads = a.align(&src, &tgt);
+        assert_eq!(beads.iter().map(|b| b.src.len()).sum::<usize>(), 300);
+        assert_eq!(beads.iter().map(|b| b.tgt.len()).sum::<usize>(), 7);
+    }
+
+    #[test]
+    fn batch_with_self_training_covers_every_document() {
+        let a = Aligner::new(&lang("en"), &lang("ja"));
+        let src: Vec<Vec<String>> =
+            (0..30).map(|d| (0..4).map(|k| format!("The report number {d} lists {k} items.")).collect()).collect();
+        let tgt: Vec<Vec<String>> = (0..30)
+            .map(|d| (0..4).filter(|&k| d % 3 != 0 || k != 2).map(|k| format!("報告{d}は{k}項目を挙げる。")).collect())
+            .collect();
+        let docs: Vec<(&[String], &[String])> =
+            src.iter().zip(&tgt).map(|(s, t)| (s.as_slice(), t.as_slice())).collect();
+        let once = a.align_batch(&docs, false, &[]);
+        let twice = a.align_batch(&docs, true, &[]);
+        for (k, (s, t)) in docs.iter().enumerate() {
+            assert_eq!(once[k], a.align(s, t));
+            assert_eq!(twice[k].iter().map(|b| b.src.len()).sum::<usize>(), s.len());
+            assert_eq!(twice[k].iter().map(|b| b.tgt.len()).sum::<usize>(), t.len());
+        }
+        // The dropped line (2 of every third document) is found by number.
+        assert_eq!(twice[0].iter().map(Bead::kind).collect::<Vec<_>>(), ["1-1", "1-1", "1-0", "1-1"]);
+    }
+
+    #[test]
+    fn importable_beads() {
+        let b = |s: Range<usize>, t: Range<usize>, c| Bead { src: s, tgt: t, confidence: c };
+        assert!(b(0..1, 0..1, 0.9).importable(0.5));
+        assert!(b(0..2, 0..1, 0.9).importable(0.5));
+        assert!(!b(0..1, 0..0, 1.0).importable(0.0));
+        assert!(!b(0..2, 0..2, 0.9).importable(0.5));
+        assert!(!b(0..1, 0..1, 0.4).importable(0.5));
+    }
+}

@@ -1,13 +1,439 @@
-//! `tomo align`.
+//! `tomo align SRC TGT [MORE...] --langs ja,en[,ko] [--format table|tsv|json|tmx] [--import]
+//! [--min-confidence X]` and `tomo align --jsonl IN.jsonl` (batch, pre-segmented).
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tomo::align::multi::{self, Row};
+use tomo::align::raw::{self, Sentence};
+use tomo::align::{Aligner, Bead, DEFAULT_MIN_CONFIDENCE, Lexicon};
+use tomo::formats::{self, Format, ReadItem, WriteHeader};
+use tomo::lang::Lang;
+use tomo::tm::{ImportOptions, Prop, TranslationMemory, Unit, Variant};
+use tomo::{Error, Position};
 
 use super::Outcome;
-use super::args::Global;
+use super::args::{Global, LangList, parse_langs};
 
 /// Options of `tomo align`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The article and its translation(s), raw text; the first is the pivot.
+    #[arg(value_name = "FILE", required_unless_present = "jsonl", num_args = 2..)]
+    files: Vec<PathBuf>,
+    /// Languages of the files, in order (`ja,en` or `en,ja,ko`).
+    #[arg(long, value_parser = parse_langs, value_name = "LANGS", required_unless_present = "jsonl")]
+    langs: Option<LangList>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: OutputFormat,
+    /// Store the confident beads in the memory (1-1, 1-2, 2-1 at or above --min-confidence).
+    #[arg(long)]
+    import: bool,
+    /// Lowest confidence (0–1) of a bead --import keeps.
+    #[arg(long, value_name = "X", default_value_t = DEFAULT_MIN_CONFIDENCE)]
+    min_confidence: f64,
+    /// Batch mode: one pre-segmented document per line (`id`, `src_lang`, `tgt_lang`, `src`,
+    /// `tgt`); writes `{"id", "beads", "confidence"}` per line.
+    #[arg(long, value_name = "IN.jsonl", conflicts_with_all = ["files", "import"])]
+    jsonl: Option<PathBuf>,
+    /// Batch mode: learn the lexicon from these line-aligned (1-1) JSONL documents instead
+    /// of the memory; used to measure the lexicon's gain.
+    #[arg(long, value_name = "PAIRS.jsonl", hide = true, requires = "jsonl")]
+    lexicon_from: Vec<PathBuf>,
+    /// Batch mode: align once, without the self-training pass (for measurements).
+    #[arg(long, hide = true, requires = "jsonl")]
+    no_self_train: bool,
+}
+
+/// Output formats of `tomo align`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Side-by-side columns for review in a terminal.
+    Table,
+    /// One bead per line: kind, confidence, paragraph, one text column per file.
+    Tsv,
+    /// One JSON object per bead (JSON lines).
+    Json,
+    /// TMX 1.4b with the aligned units.
+    Tmx,
+}
 
 /// Run `tomo align`.
-pub fn run(_args: Args, _global: &Global) -> tomo::Result<Outcome> {
-    Err(tomo::Error::new(tomo::ErrorKind::Unsupported, "`tomo align` is not built yet"))
+pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
+    if let Some(path) = &args.jsonl {
+        return batch(path, &args.lexicon_from, !args.no_self_train);
+    }
+    if !(0.0..=1.0).contains(&args.min_confidence) {
+        return Err(Error::invalid(format!("--min-confidence {} is not between 0 and 1", args.min_confidence)));
+    }
+    let langs = args.langs.clone().map(|l| l.0).unwrap_or_default();
+    if langs.len() != args.files.len() {
+        return Err(Error::invalid(format!(
+            "{} files but {} languages in --langs: give one language per file",
+            args.files.len(),
+            langs.len()
+        )));
+    }
+    if args.files.len() > 3 {
+        return Err(Error::invalid("tomo aligns two or three versions of an article at a time"));
+    }
+    let docs: Vec<Vec<Sentence>> = args
+        .files
+        .iter()
+        .zip(&langs)
+        .map(|(f, l)| {
+            let text = std::fs::read_to_string(f).map_err(|e| Error::from(e).in_file(f))?;
+            Ok(raw::sentences(&text, tomo::segment::builtin(l).as_ref()))
+        })
+        .collect::<tomo::Result<_>>()?;
+    // Learn from the memory when there is one (or when importing into it); a missing memory
+    // is not created just to align.
+    let mut tm = if args.import || global.db_path()?.exists() { Some(global.open_tm()?) } else { None };
+    let aligner_for = |a: &Lang, b: &Lang| -> tomo::Result<Aligner> {
+        match &tm {
+            Some(tm) => Aligner::with_memory(a, b, tm),
+            None => Ok(Aligner::new(a, b)),
+        }
+    };
+    let pivot = &docs[0];
+    let rows: Vec<Row> = if docs.len() == 2 {
+        multi::from_pair(&raw::align(&aligner_for(&langs[0], &langs[1])?, pivot, &docs[1]))
+    } else {
+        let to_x = raw::align(&aligner_for(&langs[0], &langs[1])?, pivot, &docs[1]);
+        let to_y = raw::align(&aligner_for(&langs[0], &langs[2])?, pivot, &docs[2]);
+        let xy = aligner_for(&langs[1], &langs[2])?;
+        multi::fill_pivot_gaps(multi::through_pivot(&to_x, &to_y), &mut |x, y| {
+            raw::align(&xy, &docs[1][x], &docs[2][y])
+        })
+    };
+    let names: Vec<String> = args.files.iter().map(|f| display_name(f)).collect();
+    let view = View { docs: &docs, langs: &langs, names: &names, rows: &rows };
+    if args.import {
+        let tm = tm.as_mut().expect("the memory is open when importing");
+        let units = view.units(args.min_confidence);
+        let kept = units.len();
+        let report = tm.import(units.into_iter().map(|u| Ok(ReadItem::Unit(u))), &ImportOptions::default())?;
+        eprintln!(
+            "tomo: aligned {} rows; imported {kept} units ({} new, {} already present); {} rows not imported (omissions, other shapes or below confidence {})",
+            rows.len(),
+            report.new,
+            report.present,
+            rows.len() - kept,
+            args.min_confidence
+        );
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        OutputFormat::Table => view.table(&mut out, terminal_width())?,
+        OutputFormat::Tsv => view.tsv(&mut out)?,
+        OutputFormat::Json => view.json(&mut out)?,
+        OutputFormat::Tmx => {
+            out.flush()?;
+            let header = WriteHeader { srclang: Some(langs[0].clone()), langs: langs.clone() };
+            let mut w = formats::writer(Format::Tmx, Box::new(std::io::stdout()), &header)?;
+            for u in view.units(0.0) {
+                w.write_unit(&u)?;
+            }
+            w.finish()?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|&w: &usize| w >= 40).unwrap_or(120)
+}
+
+/// An alignment with what it needs for display and import.
+struct View<'a> {
+    docs: &'a [Vec<Sentence>],
+    langs: &'a [Lang],
+    names: &'a [String],
+    rows: &'a [Row],
+}
+
+impl View<'_> {
+    fn text(&self, doc: usize, r: &std::ops::Range<usize>) -> String {
+        let sep = if matches!(self.langs[doc].base(), "ja" | "zh") { "" } else { " " };
+        self.docs[doc][r.clone()].iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join(sep)
+    }
+
+    /// 1-based paragraph of the row in the first document that has lines in it.
+    fn paragraph(&self, row: &Row) -> usize {
+        row.parts
+            .iter()
+            .enumerate()
+            .find(|(_, r)| !r.is_empty())
+            .map_or(1, |(d, r)| self.docs[d][r.start].paragraph + 1)
+    }
+
+    /// Whether an import keeps the row: two or more documents, every pair of present
+    /// parts a 1-1, 1-2 or 2-1 shape, confident enough.
+    fn importable(&self, row: &Row, min_confidence: f64) -> bool {
+        let present: Vec<usize> = row.parts.iter().filter(|r| !r.is_empty()).map(|r| r.len()).collect();
+        present.len() >= 2
+            && row.confidence >= min_confidence
+            && present.iter().all(|&n| n <= 2)
+            && present.iter().filter(|&&n| n == 2).count() < present.len()
+    }
+
+    fn units(&self, min_confidence: f64) -> Vec<Unit> {
+        let origin = self.names.join("+");
+        let mut out = Vec::new();
+        for row in self.rows.iter().filter(|r| self.importable(r, min_confidence)) {
+            let mut variants = Vec::new();
+            for (d, r) in row.parts.iter().enumerate() {
+                if r.is_empty() {
+                    continue;
+                }
+                let mut v = Variant::from_plain(self.langs[d].clone(), &self.text(d, r));
+                let doc = &self.docs[d];
+                v.context_prev = Some(if r.start > 0 { doc[r.start - 1].text.clone() } else { String::new() });
+                v.context_next = Some(doc.get(r.end).map(|s| s.text.clone()).unwrap_or_default());
+                variants.push(v);
+            }
+            let mut unit = Unit::new(variants);
+            unit.srclang = Some(self.langs[0].clone());
+            unit.origin = Some(format!("{origin}#p{}", self.paragraph(row)));
+            unit.props.push(Prop { kind: "x-bead".into(), lang: None, text: row.kind() });
+            unit.props.push(Prop { kind: "x-confidence".into(), lang: None, text: format!("{:.3}", row.confidence) });
+            out.push(unit);
+        }
+        out
+    }
+
+    fn tsv(&self, out: &mut dyn Write) -> tomo::Result<()> {
+        let clean = |s: String| s.replace(['\t', '\n', '\r'], " ");
+        write!(out, "bead\tconfidence\tparagraph")?;
+        for l in self.langs {
+            write!(out, "\t{l}")?;
+        }
+        writeln!(out)?;
+        for row in self.rows {
+            write!(out, "{}\t{:.3}\t{}", row.kind(), row.confidence, self.paragraph(row))?;
+            for (d, r) in row.parts.iter().enumerate() {
+                write!(out, "\t{}", clean(self.text(d, r)))?;
+            }
+            writeln!(out)?;
+        }
+        Ok(())
+    }
+
+    fn json(&self, out: &mut dyn Write) -> tomo::Result<()> {
+        for row in self.rows {
+            let mut lines = serde_json::Map::new();
+            let mut texts = serde_json::Map::new();
+            for (d, r) in row.parts.iter().enumerate() {
+                lines.insert(self.langs[d].to_string(), serde_json::json!(r.clone().collect::<Vec<_>>()));
+                texts.insert(self.langs[d].to_string(), serde_json::json!(self.text(d, r)));
+            }
+            let v = serde_json::json!({
+                "bead": row.kind(),
+                "confidence": row.confidence,
+                "paragraph": self.paragraph(row),
+                "lines": lines,
+                "text": texts,
+            });
+            writeln!(out, "{v}")?;
+        }
+        Ok(())
+    }
+
+    /// Side-by-side columns wrapped to `width` display columns (CJK characters count two).
+    fn table(&self, out: &mut dyn Write, width: usize) -> tomo::Result<()> {
+        let n = self.langs.len();
+        let gutter = 12;
+        let col = ((width.saturating_sub(gutter + 3 * n)) / n).max(12);
+        let mut header = format!("{:<gutter$}", "bead  conf");
+        for (d, name) in self.names.iter().enumerate() {
+            header.push_str(" | ");
+            header.push_str(&pad(&format!("{name} ({})", self.langs[d]), col));
+        }
+        writeln!(out, "{}", header.trim_end())?;
+        writeln!(out, "{}", "-".repeat(gutter + n * (col + 3)))?;
+        for row in self.rows {
+            let cells: Vec<Vec<String>> = row
+                .parts
+                .iter()
+                .enumerate()
+                .map(|(d, r)| if r.is_empty() { vec!["—".to_string()] } else { wrap(&self.text(d, r), col) })
+                .collect();
+            let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+            let mark = if row.present() < n { "!" } else { " " };
+            for k in 0..height {
+                let mut line =
+                    if k == 0 { format!("{mark}{:<5} {:.2} ", row.kind(), row.confidence) } else { " ".repeat(gutter) };
+                line = pad(&line, gutter);
+                for c in &cells {
+                    line.push_str(" | ");
+                    line.push_str(&pad(c.get(k).map_or("", String::as_str), col));
+                }
+                writeln!(out, "{}", line.trim_end())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = display_width(s);
+    if w >= width { s.to_string() } else { format!("{s}{}", " ".repeat(width - w)) }
+}
+
+/// Wrap `text` to lines of at most `width` display columns: at spaces where there are
+/// any, anywhere between CJK characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_w = 0;
+    for word in text.split_inclusive(' ') {
+        let ww = display_width(word.trim_end());
+        if line_w + ww <= width {
+            line.push_str(word);
+            line_w += display_width(word);
+            continue;
+        }
+        // A word that fits on a line of its own starts one; a longer word, or a run of
+        // CJK text (no spaces to break at), is cut by characters.
+        let cjk = word.chars().any(|c| unicode_width::UnicodeWidthChar::width(c) == Some(2));
+        if !cjk && ww <= width && !line.is_empty() {
+            lines.push(line.trim_end().to_string());
+            line = word.to_string();
+            line_w = display_width(word);
+            continue;
+        }
+        for c in word.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if line_w + cw > width && !line.is_empty() {
+                lines.push(line.trim_end().to_string());
+                line.clear();
+                line_w = 0;
+                if c == ' ' {
+                    continue;
+                }
+            }
+            line.push(c);
+            line_w += cw;
+        }
+    }
+    if !line.trim().is_empty() || lines.is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+/// One batch document: the fields read (others, `gold` included, are skipped unread).
+#[derive(serde::Deserialize)]
+struct BatchDoc {
+    id: String,
+    src_lang: String,
+    tgt_lang: String,
+    src: Vec<String>,
+    tgt: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct BatchOut<'a> {
+    id: &'a str,
+    beads: Vec<(Vec<usize>, Vec<usize>)>,
+    confidence: Vec<f64>,
+}
+
+fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Result<Outcome> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::from(e).in_file(path))?;
+    let lexicon_docs = read_lexicon_docs(lexicon_from)?;
+    let mut docs: Vec<BatchDoc> = Vec::new();
+    let mut pairs: Vec<(Lang, Lang)> = Vec::new();
+    let mut pair_of: Vec<usize> = Vec::new();
+    for (k, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = || Position::file(path).at_line(k as u64 + 1, None);
+        let doc: BatchDoc =
+            serde_json::from_str(line).map_err(|e| Error::parse(format!("not a batch document: {e}")).at(at()))?;
+        let src = Lang::parse(&doc.src_lang).map_err(|e| e.at(at()))?;
+        let tgt = Lang::parse(&doc.tgt_lang).map_err(|e| e.at(at()))?;
+        let p = match pairs.iter().position(|(a, b)| *a == src && *b == tgt) {
+            Some(p) => p,
+            None => {
+                pairs.push((src, tgt));
+                pairs.len() - 1
+            }
+        };
+        pair_of.push(p);
+        docs.push(doc);
+    }
+    let mut beads: Vec<Vec<Bead>> = vec![Vec::new(); docs.len()];
+    for (p, (src, tgt)) in pairs.iter().enumerate() {
+        let mut aligner = Aligner::new(src, tgt);
+        let extra = if lexicon_docs.is_empty() { Vec::new() } else { lexicon_pairs(&lexicon_docs, src, tgt)? };
+        if !extra.is_empty() {
+            aligner =
+                aligner.with_lexicon(Lexicon::learn(src, tgt, extra.iter().map(|(a, b)| (a.as_str(), b.as_str()))));
+        }
+        let mine: Vec<usize> = (0..docs.len()).filter(|&k| pair_of[k] == p).collect();
+        let sides: Vec<(&[String], &[String])> =
+            mine.iter().map(|&k| (docs[k].src.as_slice(), docs[k].tgt.as_slice())).collect();
+        for (k, b) in mine.iter().zip(aligner.align_batch(&sides, self_train, &extra)) {
+            beads[*k] = b;
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for (doc, beads) in docs.iter().zip(beads) {
+        let o = BatchOut {
+            id: &doc.id,
+            confidence: beads.iter().map(|b| b.confidence).collect(),
+            beads: beads.into_iter().map(|b| (b.src.collect(), b.tgt.collect())).collect(),
+        };
+        serde_json::to_writer(&mut out, &o)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+/// Line-aligned documents for `--lexicon-from`.
+fn read_lexicon_docs(paths: &[PathBuf]) -> tomo::Result<Vec<BatchDoc>> {
+    let mut docs = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::from(e).in_file(path))?;
+        for (k, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let doc: BatchDoc = serde_json::from_str(line).map_err(|e| {
+                Error::parse(format!("not a batch document: {e}")).at(Position::file(path).at_line(k as u64 + 1, None))
+            })?;
+            docs.push(doc);
+        }
+    }
+    Ok(docs)
+}
+
+/// The pairs a memory built from line-aligned documents would teach: the line pairs are
+/// imported into a scratch memory and read back through it.
+fn lexicon_pairs(docs: &[BatchDoc], src: &Lang, tgt: &Lang) -> tomo::Result<Vec<(String, String)>> {
+    let mut tm = TranslationMemory::open_in_memory()?;
+    let mut units = Vec::new();
+    for d in docs {
+        let (Ok(a), Ok(b)) = (Lang::parse(&d.src_lang), Lang::parse(&d.tgt_lang)) else { continue };
+        for (s, t) in d.src.iter().zip(&d.tgt) {
+            units.push(Ok(ReadItem::Unit(Unit::new(vec![
+                Variant::from_plain(a.clone(), s),
+                Variant::from_plain(b.clone(), t),
+            ]))));
+        }
+    }
+    tm.import(units, &ImportOptions::default())?;
+    tomo::align::lexicon::pairs_from_memory(&tm, src, tgt)
 }

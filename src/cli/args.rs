@@ -78,11 +78,16 @@ impl From<FormatArg> for Format {
     }
 }
 
-/// clap value parser for a comma-separated language list (`ja,en-US`).
-#[allow(dead_code, reason = "for --from/--to, being built")]
-pub fn parse_langs(s: &str) -> Result<Vec<Lang>, String> {
+/// A comma-separated language list (`ja,en-US`) as one option value. A newtype because clap
+/// reads an `Option<Vec<_>>` field as a repeatable option and would not take the parser's
+/// whole list as one value.
+#[derive(Debug, Clone)]
+pub struct LangList(pub Vec<Lang>);
+
+/// clap value parser for a [`LangList`].
+pub fn parse_langs(s: &str) -> Result<LangList, String> {
     let langs = tomo::lang::parse_list(s).map_err(|e| e.to_string())?;
-    if langs.is_empty() { Err("give at least one language tag".into()) } else { Ok(langs) }
+    if langs.is_empty() { Err("give at least one language tag".into()) } else { Ok(LangList(langs)) }
 }
 
 /// clap value parser for one language tag.

@@ -8,7 +8,7 @@ use tomo::lang::Lang;
 use tomo::tm::ExportFilter;
 
 use super::Outcome;
-use super::args::{FormatArg, Global, parse_langs};
+use super::args::{FormatArg, Global, LangList, parse_langs};
 
 /// Options of `tomo export`.
 #[derive(Debug, clap::Args)]
@@ -22,9 +22,7 @@ pub struct Args {
     /// Only units with all these languages, and only those variants (`en,ja`). The first is
     /// the source language.
     #[arg(long, value_parser = parse_langs, value_name = "LANGS")]
-    // Spelled `::std::vec::Vec` so clap takes the parser's whole list as one value instead of
-    // treating `Vec` as "many values of Lang" (which panicked at run time).
-    langs: Option<::std::vec::Vec<Lang>>,
+    langs: Option<LangList>,
     /// Only units whose origin contains this text.
     #[arg(long, value_name = "TEXT")]
     origin: Option<String>,
@@ -42,7 +40,7 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let format = args.format.map(Format::from).or_else(|| Format::from_path(&args.output)).unwrap_or(Format::Tmx);
     // Without --langs every unit is exported; CSV/TSV then need a column per language in the
     // memory, left empty where a unit has no variant in it.
-    let filter_langs = args.langs.unwrap_or_default();
+    let filter_langs = args.langs.map(|l| l.0).unwrap_or_default();
     let columns = if filter_langs.is_empty() && format != Format::Tmx {
         tm.stats()?.languages.iter().filter_map(|(tag, _)| Lang::parse(tag).ok()).collect()
     } else {

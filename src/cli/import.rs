@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 
 use tomo::formats::{self, ReadOptions};
-use tomo::lang::Lang;
 use tomo::tm::{ImportOptions, ImportReport};
 
 use super::Outcome;
-use super::args::{FormatArg, Global, parse_langs, spinner};
+use super::args::{FormatArg, Global, LangList, parse_langs, spinner};
 
 /// Options of `tomo import`.
 #[derive(Debug, clap::Args)]
@@ -21,9 +20,7 @@ pub struct Args {
     /// Column languages of a TSV/CSV without a header row (`ja,en`); for TMX, import only
     /// these languages.
     #[arg(long, value_parser = parse_langs, value_name = "LANGS")]
-    // Spelled `::std::vec::Vec` so clap takes the parser's whole list as one value instead of
-    // treating `Vec` as "many values of Lang" (which panicked at run time).
-    langs: Option<::std::vec::Vec<Lang>>,
+    langs: Option<LangList>,
     /// One JSON object per file on stdout instead of the summary lines.
     #[arg(long)]
     json: bool,
@@ -32,7 +29,7 @@ pub struct Args {
 /// Run `tomo import`.
 pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let mut tm = global.open_tm()?;
-    let read_opts = ReadOptions { format: args.format.map(Into::into), langs: args.langs.clone() };
+    let read_opts = ReadOptions { format: args.format.map(Into::into), langs: args.langs.clone().map(|l| l.0) };
     for file in &args.files {
         let name = file.display().to_string();
         let items = formats::read_file(file, &read_opts)?;

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `tomo` binary, one themed module per area, linked once.
 
+mod align;
 mod formats;
 mod lookup;
 mod reuse;

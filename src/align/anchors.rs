@@ -1,0 +1,306 @@
+//! Anchors: the parts of a sentence that survive translation unchanged or nearly so.
+//!
+//! Numbers (after NFKC, with thousands separators, 万/億/만/억 and million/billion
+//! multipliers, Japanese era years), Latin-script tokens (names, acronyms, URLs) and
+//! punctuation classes (questions, exclamations, quotes, brackets). The DP compares the
+//! anchors of the two sides of a bead: shared ones lower its cost, a number found on one
+//! side only raises it.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Punctuation classes counted per sentence: `?`, `!`, quotes, brackets.
+pub const PUNCT_CLASSES: usize = 4;
+
+/// The anchors of one sentence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Anchors {
+    /// Numbers, as value × 100 rounded (so `3.5` and `3.50` agree), sorted, deduplicated.
+    pub numbers: Vec<u64>,
+    /// Hashes of the lower-cased Latin tokens worth expecting on the other side: every
+    /// Latin token in a non-Latin-script sentence; in a Latin-script sentence, tokens with a
+    /// capital after the first word, a digit, or a dot inside (names, acronyms, URLs).
+    /// Sorted, deduplicated.
+    pub marked: Vec<u64>,
+    /// Hashes of every lower-cased Latin token (a superset of `marked`), sorted, deduplicated.
+    pub latin: Vec<u64>,
+    /// Counts of `?`, `!`, quotes and brackets.
+    pub punct: [u8; PUNCT_CLASSES],
+    /// Whether the sentence is mostly in a non-Latin script (its Latin tokens are notable).
+    pub non_latin: bool,
+}
+
+/// Extract the anchors of `text`.
+pub fn extract(text: &str) -> Anchors {
+    extract_nfkc(&text.nfkc().collect::<String>())
+}
+
+/// [`extract`] for text already in NFKC.
+pub fn extract_nfkc(norm: &str) -> Anchors {
+    let mut a = Anchors::default();
+    let mut letters = 0usize;
+    let mut non_latin_letters = 0usize;
+    // A straight quote both opens and closes: count pairs.
+    let mut straight_quotes = 0u8;
+    for c in norm.chars() {
+        if c.is_ascii_alphabetic() {
+            letters += 1;
+        } else if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
+            // Kana, kanji, hangul: letters, without the slow Unicode table lookup.
+            letters += 1;
+            non_latin_letters += 1;
+        } else if !c.is_ascii() && c.is_alphabetic() {
+            letters += 1;
+            if !is_latin_ext(c) {
+                non_latin_letters += 1;
+            }
+        }
+        match c {
+            '?' => a.punct[0] = a.punct[0].saturating_add(1),
+            '!' => a.punct[1] = a.punct[1].saturating_add(1),
+            '"' => straight_quotes = straight_quotes.saturating_add(1),
+            '“' | '「' | '『' | '«' | '„' => a.punct[2] = a.punct[2].saturating_add(1),
+            '(' | '[' | '【' | '〔' | '〈' | '《' => a.punct[3] = a.punct[3].saturating_add(1),
+            _ => {}
+        }
+    }
+    a.punct[2] = a.punct[2].saturating_add(straight_quotes.div_ceil(2));
+    a.non_latin = non_latin_letters >= 1.max(letters / 10);
+    numbers(norm, &mut a.numbers);
+    latin_tokens(norm, a.non_latin, &mut a.marked, &mut a.latin);
+    for v in [&mut a.numbers, &mut a.marked, &mut a.latin] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    a
+}
+
+fn is_latin_ext(c: char) -> bool {
+    matches!(c as u32, 0xC0..=0x24F)
+}
+
+/// Push the numbers of NFKC text `s` (value × 100).
+fn numbers(s: &str, out: &mut Vec<u64>) {
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // Digits with thousands separators (a comma followed by exactly three digits) and
+        // one decimal point.
+        let mut int_part: u64 = 0;
+        let mut frac = 0.0f64;
+        let mut digits = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if let Some(d) = c.to_digit(10) {
+                int_part = int_part.saturating_mul(10).saturating_add(u64::from(d));
+                digits += 1;
+                i += 1;
+            } else if c == ','
+                && i + 3 < chars.len() + 1
+                && chars[i + 1..].iter().take(3).filter(|c| c.is_ascii_digit()).count() == 3
+                && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
+            i += 1;
+            let mut scale = 0.1;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                frac += scale * f64::from(chars[i].to_digit(10).unwrap_or(0));
+                scale /= 10.0;
+                i += 1;
+            }
+        }
+        let _ = digits;
+        let mut value = int_part as f64 + frac;
+        // A multiplier right after the number (possibly after one space).
+        let mut k = i;
+        if k < chars.len() && chars[k] == ' ' {
+            k += 1;
+        }
+        let rest: String = chars[k..chars.len().min(k + 9)].iter().collect::<String>().to_lowercase();
+        let mult = if rest.starts_with('万') || rest.starts_with('만') {
+            1e4
+        } else if rest.starts_with('億') || rest.starts_with('억') {
+            1e8
+        } else if rest.starts_with('兆') || rest.starts_with('조') {
+            1e12
+        } else if rest.starts_with("thousand") {
+            1e3
+        } else if rest.starts_with("million") {
+            1e6
+        } else if rest.starts_with("billion") {
+            1e9
+        } else if rest.starts_with("trillion") {
+            1e12
+        } else if rest.starts_with('千') || rest.starts_with('천') {
+            1e3
+        } else {
+            1.0
+        };
+        // 2万5千 style: add a following small number with its own multiplier.
+        value *= mult;
+        // Japanese era years: 令和5年 → 2023.
+        let before: String = chars[i.saturating_sub(digits + 2)..i.saturating_sub(digits)].iter().collect();
+        let era = match before.as_str() {
+            "令和" => Some(2018.0),
+            "平成" => Some(1988.0),
+            "昭和" => Some(1925.0),
+            "大正" => Some(1911.0),
+            "明治" => Some(1867.0),
+            _ => None,
+        };
+        if let Some(base) = era {
+            out.push(((base + value) * 100.0).round() as u64);
+        }
+        if value.is_finite() && value < 1e17 {
+            out.push((value * 100.0).round() as u64);
+        }
+    }
+}
+
+fn hash(s: &str) -> u64 {
+    // FNV-1a: small, fast and stable across runs.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Latin tokens: letters/digits plus inner `.`, `-`, `/`, `:`, `@` (so URLs and e-mail
+/// addresses stay whole).
+fn latin_tokens(s: &str, non_latin: bool, marked: &mut Vec<u64>, all: &mut Vec<u64>) {
+    let mut first_word = true;
+    let mut tok = String::new();
+    let flush = |tok: &mut String, first_word: &mut bool, marked: &mut Vec<u64>, all: &mut Vec<u64>| {
+        let t = tok.trim_end_matches(['.', '-', '/', ':', '@']);
+        if t.chars().any(|c| c.is_ascii_alphabetic()) {
+            let lower = t.to_ascii_lowercase();
+            let h = hash(&lower);
+            all.push(h);
+            let has_digit = t.chars().any(|c| c.is_ascii_digit());
+            let inner_upper = t.chars().skip(1).any(|c| c.is_ascii_uppercase());
+            let capital = t.starts_with(|c: char| c.is_ascii_uppercase());
+            let url = t.contains('.') || t.contains('/') || t.contains('@');
+            let notable =
+                if non_latin { t.len() >= 2 } else { has_digit || inner_upper || url || (capital && !*first_word) };
+            if notable && !(STOP.contains(&lower.as_str())) {
+                marked.push(h);
+            }
+            *first_word = false;
+        }
+        tok.clear();
+    };
+    for c in s.chars() {
+        let inner = matches!(c, '.' | '-' | '/' | ':' | '@' | '\'' | '&') && !tok.is_empty();
+        if c.is_ascii_alphanumeric() || inner {
+            tok.push(c);
+        } else {
+            if !tok.is_empty() {
+                flush(&mut tok, &mut first_word, marked, all);
+            }
+            if matches!(c, '.' | '?' | '!' | '"' | '“' | '「') {
+                first_word = true;
+            }
+        }
+    }
+    if !tok.is_empty() {
+        flush(&mut tok, &mut first_word, marked, all);
+    }
+}
+
+/// Capitalized words that are not names.
+const STOP: &[&str] = &["i", "mr", "mrs", "ms", "dr", "the", "a", "an", "it"];
+
+/// Hash of a lower-cased Latin token, as stored in [`Anchors::marked`] and [`Anchors::latin`].
+pub fn token_hash(token: &str) -> u64 {
+    hash(&token.to_ascii_lowercase())
+}
+
+/// How many items two sorted slices share.
+pub fn shared(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nums(s: &str) -> Vec<u64> {
+        extract(s).numbers.into_iter().map(|n| n / 100).collect()
+    }
+
+    #[test]
+    fn full_width_digits_and_separators() {
+        assert_eq!(nums("２５日に１，２００人"), vec![25, 1200]);
+        assert_eq!(nums("On the 25th, 1,200 people"), vec![25, 1200]);
+        assert_eq!(nums("1,2,3"), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn multipliers_agree_across_languages() {
+        let en = extract("about 2.5 million people");
+        let ja = extract("約２５０万人");
+        let ko = extract("약 250만 명");
+        assert_eq!(en.numbers, ja.numbers);
+        assert_eq!(ja.numbers, ko.numbers);
+        assert_eq!(nums("3億円"), vec![300_000_000]);
+        assert_eq!(nums("3억 원"), vec![300_000_000]);
+    }
+
+    #[test]
+    fn era_years() {
+        assert!(nums("令和５年").contains(&2023));
+        assert!(nums("大正１２年").contains(&1923));
+    }
+
+    #[test]
+    fn latin_tokens_in_japanese_are_marked() {
+        let ja = extract("ＮＡＳＡとSpaceXは");
+        let en = extract("NASA and SpaceX said");
+        assert_eq!(ja.marked.len(), 2);
+        assert!(ja.non_latin && !en.non_latin);
+        assert_eq!(shared(&ja.marked, &en.latin), 2);
+        // "NASA" opens the sentence but is an acronym: marked; "and" is not.
+        assert_eq!(en.marked.len(), 2);
+    }
+
+    #[test]
+    fn urls_stay_whole() {
+        let a = extract("詳しくは example.com/news へ");
+        assert_eq!(a.marked, vec![token_hash("example.com/news")]);
+    }
+
+    #[test]
+    fn punctuation_classes() {
+        let ja = extract("「本当か」と彼は聞いた？");
+        let en = extract("\"Really?\" he asked.");
+        assert_eq!(ja.punct[0], 1);
+        assert_eq!(en.punct[0], 1);
+        assert_eq!(ja.punct[2], 1);
+        assert_eq!(en.punct[2], 1);
+    }
+}

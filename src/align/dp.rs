@@ -1,0 +1,154 @@
+//! The dynamic programme over beads, inside a band around the diagonal.
+//!
+//! Invariants: the returned beads cover both sides in order, each line exactly once;
+//! every cost is finite, so a path always exists (the band is built so that consecutive
+//! rows overlap and (0,0) and (n,m) lie inside it) and non-empty input never gives an
+//! empty alignment. Time and memory are O(n · band width), linear in document length.
+
+/// The bead shapes tried, as (source lines, target lines).
+pub const SHAPES: [(usize, usize); 8] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3)];
+
+/// Half-width of the band in lines, beyond the diagonal's own spread: a tenth of the
+/// longer side, at least [`MIN_BAND`] and at most [`BAND`] lines. Omissions longer than
+/// that in one place are what the paragraph pass is for.
+pub const BAND: usize = 60;
+
+/// The narrowest band (short documents: about the whole grid).
+pub const MIN_BAND: usize = 12;
+
+/// A cost every real path beats; used for cells outside the band, never returned.
+const UNREACHED: f64 = 1e300;
+
+/// One step of the best path: source lines `i..i+di`, target lines `j..j+dj`, and its cost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Step {
+    /// First source line.
+    pub i: usize,
+    /// Source lines in the bead.
+    pub di: usize,
+    /// First target line.
+    pub j: usize,
+    /// Target lines in the bead.
+    pub dj: usize,
+    /// The bead's cost.
+    pub cost: f64,
+}
+
+/// The best path from (0,0) to (n,m) under `cost(shape, i, di, j, dj, budget)` (finite
+/// costs; `shape` indexes [`SHAPES`]). `budget` is what the bead must cost less than to
+/// matter; a cost function may return any value at or above it once it knows it cannot.
+pub fn best_path(n: usize, m: usize, cost: &mut dyn FnMut(usize, usize, usize, usize, usize, f64) -> f64) -> Vec<Step> {
+    let (lo, hi) = band(n, m);
+    let mut offset = Vec::with_capacity(n + 2);
+    let mut total = 0usize;
+    for i in 0..=n {
+        offset.push(total);
+        total += hi[i] - lo[i] + 1;
+    }
+    let mut best = vec![UNREACHED; total];
+    let mut back = vec![u8::MAX; total];
+    best[0] = 0.0;
+    for i in 0..=n {
+        for j in lo[i]..=hi[i] {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut cell = UNREACHED;
+            let mut from = u8::MAX;
+            for (k, &(di, dj)) in SHAPES.iter().enumerate() {
+                if di > i || dj > j {
+                    continue;
+                }
+                let (pi, pj) = (i - di, j - dj);
+                if pj < lo[pi] || pj > hi[pi] {
+                    continue;
+                }
+                let prev = best[offset[pi] + pj - lo[pi]];
+                if prev >= UNREACHED {
+                    continue;
+                }
+                let c = prev + cost(k, pi, di, pj, dj, cell - prev);
+                if c < cell {
+                    cell = c;
+                    from = k as u8;
+                }
+            }
+            let at = offset[i] + j - lo[i];
+            best[at] = cell;
+            back[at] = from;
+        }
+    }
+    let mut path = Vec::new();
+    let (mut i, mut j) = (n, m);
+    while i > 0 || j > 0 {
+        let k = back[offset[i] + j - lo[i]];
+        let (di, dj) = SHAPES[usize::from(k)];
+        let (pi, pj) = (i - di, j - dj);
+        let c = best[offset[i] + j - lo[i]] - best[offset[pi] + pj - lo[pi]];
+        // The chosen bead was computed in full (it beat its budget), so `c` is its cost.
+        path.push(Step { i: pi, di, j: pj, dj, cost: c });
+        i = pi;
+        j = pj;
+    }
+    path.reverse();
+    path
+}
+
+/// The band: for each source row `i`, the target columns `lo[i]..=hi[i]` searched.
+fn band(n: usize, m: usize) -> (Vec<usize>, Vec<usize>) {
+    let band = (n.max(m) / 10).clamp(MIN_BAND, BAND);
+    let ratio = m as f64 / n.max(1) as f64;
+    let mut lo = Vec::with_capacity(n + 1);
+    let mut hi = Vec::with_capacity(n + 1);
+    for i in 0..=n {
+        // The diagonal's span over rows i-1..=i+1 keeps consecutive rows overlapping
+        // however different the two lengths are.
+        let a = ((i.saturating_sub(1)) as f64 * ratio).floor() as usize;
+        let b = (((i + 1) as f64) * ratio).ceil() as usize;
+        lo.push(a.saturating_sub(band).min(m));
+        hi.push((b + band).min(m));
+    }
+    lo[0] = 0;
+    hi[n] = m;
+    (lo, hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn covers(path: &[Step], n: usize, m: usize) -> bool {
+        let (mut i, mut j) = (0, 0);
+        for s in path {
+            if s.i != i || s.j != j || s.di + s.dj == 0 {
+                return false;
+            }
+            i += s.di;
+            j += s.dj;
+        }
+        i == n && j == m
+    }
+
+    #[test]
+    fn diagonal_when_one_to_one_is_cheap() {
+        let p = best_path(5, 5, &mut |_, _, di, _, dj, _| if di == 1 && dj == 1 { 0.1 } else { 5.0 });
+        assert_eq!(p.len(), 5);
+        assert!(covers(&p, 5, 5));
+    }
+
+    #[test]
+    fn empty_sides_still_give_beads() {
+        let p = best_path(0, 3, &mut |_, _, _, _, _, _| 1.0);
+        assert!(covers(&p, 0, 3));
+        assert_eq!(p.len(), 3);
+        assert!(best_path(0, 0, &mut |_, _, _, _, _, _| 1.0).is_empty());
+    }
+
+    #[test]
+    fn very_different_lengths_align_inside_the_band() {
+        for (n, m) in [(3000, 40), (40, 3000), (5000, 5000), (2500, 5000)] {
+            let p = best_path(n, m, &mut |_, _, di, _, dj, _| if di == dj { 0.5 } else { 2.0 });
+            assert!(covers(&p, n, m), "{n}x{m}");
+        }
+    }
+}
