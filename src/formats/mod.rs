@@ -7,6 +7,7 @@
 pub mod delimited;
 pub mod encoding;
 pub mod tmx;
+pub mod xliff;
 
 use std::io::Write;
 use std::path::Path;
@@ -24,6 +25,9 @@ pub enum Format {
     Csv,
     /// Tab-separated values, header row of language tags (or `--langs`).
     Tsv,
+    /// XLIFF 1.2: drafts are written as XLIFF ([`xliff::write_draft`]); translated files
+    /// are read back as units.
+    Xliff,
 }
 
 impl Format {
@@ -34,6 +38,7 @@ impl Format {
             "tmx" => Some(Format::Tmx),
             "csv" => Some(Format::Csv),
             "tsv" | "tab" => Some(Format::Tsv),
+            "xlf" | "xliff" => Some(Format::Xliff),
             _ => None,
         }
     }
@@ -81,6 +86,7 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<ReadStream> {
     match format {
         Format::Tmx => tmx::read_file(path, opts),
         Format::Csv | Format::Tsv => delimited::read_file(path, format, opts),
+        Format::Xliff => xliff::read_file(path, opts),
     }
 }
 
@@ -90,7 +96,9 @@ fn sniff(path: &Path) -> Result<Format> {
     let mut head = [0u8; 512];
     let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).map_err(|e| Error::from(e).in_file(path))?;
     let text: String = head[..n].iter().filter(|b| **b != 0).map(|&b| b as char).collect();
-    if text.contains("<tmx") || text.trim_start_matches('\u{feff}').trim_start().starts_with("<?xml") {
+    if text.contains("<xliff") {
+        Ok(Format::Xliff)
+    } else if text.contains("<tmx") || text.trim_start_matches('\u{feff}').trim_start().starts_with("<?xml") {
         Ok(Format::Tmx)
     } else if text.contains('\t') {
         Ok(Format::Tsv)
@@ -122,5 +130,9 @@ pub fn writer(format: Format, out: Box<dyn Write>, header: &WriteHeader) -> Resu
     match format {
         Format::Tmx => Ok(Box::new(tmx::TmxWriter::new(out, header)?)),
         Format::Csv | Format::Tsv => Ok(Box::new(delimited::DelimitedWriter::new(out, format, header)?)),
+        Format::Xliff => Err(Error::new(
+            crate::error::ErrorKind::Unsupported,
+            "XLIFF is written from a draft (`tomo translate --format xliff`), not exported from the memory",
+        )),
     }
 }

@@ -124,8 +124,13 @@ pub fn escape_xml(text: &str) -> String {
     out
 }
 
-/// The current UTC time in TMX date format (`YYYYMMDDThhmmssZ`).
+/// The current UTC time in TMX date format (`YYYYMMDDThhmmssZ`), or the time in
+/// `SOURCE_DATE_EPOCH` (seconds) when set, so a memory and its exports can be rebuilt
+/// byte-identical (the reproducible-builds convention; the shipped sample memory uses it).
 pub fn tmx_now() -> String {
+    if let Some(secs) = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()) {
+        return tmx_date(secs);
+    }
     let secs =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     tmx_date(secs)

@@ -3,6 +3,7 @@
 mod align;
 mod formats;
 mod lookup;
+mod reuse;
 mod segment;
 mod store;
 mod util;
