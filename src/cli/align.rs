@@ -185,7 +185,9 @@ impl View<'_> {
     }
 
     fn units(&self, min_confidence: f64) -> Vec<Unit> {
-        let origin = self.names.join("+");
+        // Editions usually share a file name in per-language folders: name it once then.
+        let origin =
+            if self.names.iter().all(|n| n == &self.names[0]) { self.names[0].clone() } else { self.names.join("+") };
         let mut out = Vec::new();
         for row in self.rows.iter().filter(|r| self.importable(r, min_confidence)) {
             let mut variants = Vec::new();
