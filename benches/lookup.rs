@@ -11,7 +11,8 @@
 //! Environment: `TOMO_BENCH_DATA` (default `../shared/data/alignment/dev`, read-only, the
 //! `*.plain.jsonl` files with 1-1 gold links), `TOMO_BENCH_DIR` (default
 //! `/tmp/tomo-fuzzy-bench`, where the memories are written), `TOMO_BENCH_BRUTE_SECS` (time budget
-//! of the brute-force scan per row, default 20).
+//! of the brute-force scan per row, default 20), `TOMO_BENCH_REUSE` (query memories built by
+//! an earlier run; import figures then read 0), `TOMO_BENCH_SLOW` (print the slowest queries).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
