@@ -194,4 +194,15 @@ fn files_dropped_in_the_tm_folder_are_imported_once() {
     let out = env.tomo().args(["stats"]).assert().success();
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(!err.contains("client.tmx") && err.contains("broken.tmx"), "{err}");
+    // A changed file is imported again, de-duplicated: only its new unit is added.
+    let changed = std::fs::read_to_string(tmx("trilingual.tmx")).unwrap().replace(
+        "</body>",
+        "<tu><tuv xml:lang=\"ja-JP\"><seg>札幌は雪。</seg></tuv><tuv xml:lang=\"en-US\"><seg>Snow in Sapporo.</seg></tuv></tu>\n</body>",
+    );
+    env.write("tm/client.tmx", changed);
+    let out = env.tomo().args(["stats", "--json"]).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("client.tmx: 1 new, 3 already present"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["units"], 6);
 }

@@ -392,6 +392,26 @@ proptest! {
         let path = write_tmx(&dir, &WriteHeader::default(), &units);
         prop_assert_eq!(units_at(&path), units);
     }
+
+    /// Through the store: import, export as TMX, import that into a fresh memory, export
+    /// again: the memory's units come back unchanged (text, markup, languages, metadata).
+    #[test]
+    fn store_export_then_import_is_the_identity(units in prop::collection::vec(unit_strategy(), 1..8)) {
+        use crate::tm::{ExportFilter, ImportOptions, TranslationMemory};
+        let stored = |tm: &TranslationMemory| {
+            let mut out = Vec::new();
+            tm.export(&ExportFilter::default(), &mut |u| { out.push(u); Ok(()) }).unwrap();
+            out
+        };
+        let mut first = TranslationMemory::open_in_memory().unwrap();
+        first.import(units.into_iter().map(|u| Ok(ReadItem::Unit(u))), &ImportOptions::default()).unwrap();
+        let exported = stored(&first);
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_tmx(&dir, &WriteHeader::default(), &exported);
+        let mut second = TranslationMemory::open_in_memory().unwrap();
+        second.import(read_all(&path, &ReadOptions::default()), &ImportOptions::default()).unwrap();
+        prop_assert_eq!(stored(&second), exported);
+    }
 }
 
 #[test]
