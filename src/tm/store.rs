@@ -462,6 +462,7 @@ fn is_escaped_plain(seg: &str, plain: &str) -> bool {
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'"' => b"&quot;",
+            b'\r' => b"&#13;",
             _ => std::slice::from_ref(&c),
         };
         match rest.strip_prefix(expect) {
@@ -567,6 +568,7 @@ mod tests {
     #[test]
     fn plain_segments_are_stored_once_and_read_back_escaped() {
         assert!(is_escaped_plain("a &amp; b &lt;c&gt; &quot;", "a & b <c> \""));
+        assert!(is_escaped_plain("a&#13;\n", "a\r\n"));
         assert!(!is_escaped_plain("a <ph x=\"1\"/>b", "a b"));
         assert!(!is_escaped_plain("ab", "abc"));
         let mut tm = TranslationMemory::open_in_memory().unwrap();

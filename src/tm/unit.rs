@@ -109,19 +109,32 @@ pub struct Prop {
     pub text: String,
 }
 
-/// Escape `&`, `<`, `>` (and `"` for safety in attributes) for XML text.
+/// Escape text as XML character data in tomo's canonical form: `&`, `<`, `>` and `"` as
+/// entities, a carriage return as `&#13;` (so XML end-of-line handling cannot drop it).
+/// Readers re-serialize `<seg>` text the same way, so equal text gives an equal `seg`
+/// whichever format it came from.
 pub fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_escaped_xml(&mut out, text);
+    out
+}
+
+/// [`escape_xml`], appending to `out`.
+pub fn push_escaped_xml(out: &mut String, text: &str) {
+    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\r')) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// The current UTC time in TMX date format (`YYYYMMDDThhmmssZ`), or the time in
@@ -176,6 +189,6 @@ mod tests {
 
     #[test]
     fn escape() {
-        assert_eq!(escape_xml("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
+        assert_eq!(escape_xml("a<b & \"c\">\r\n"), "a&lt;b &amp; &quot;c&quot;&gt;&#13;\n");
     }
 }

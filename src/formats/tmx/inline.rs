@@ -37,20 +37,7 @@ pub fn is_xml_char(c: char) -> bool {
 
 /// Append `text` to `out` escaped as XML character data in the canonical form.
 pub fn push_text(out: &mut String, text: &str) {
-    if !text.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\r')) {
-        out.push_str(text);
-        return;
-    }
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\r' => out.push_str("&#13;"),
-            _ => out.push(c),
-        }
-    }
+    crate::tm::unit::push_escaped_xml(out, text);
 }
 
 /// Append one character as XML character data in the canonical form.
