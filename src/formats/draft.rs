@@ -118,9 +118,9 @@ pub fn read_tsv(text: &str) -> Result<Vec<ReadItem>> {
         rows.push(Row {
             index,
             line: n,
-            source: tsv_unescape(source.trim()),
+            source: tsv_unescape(&unquote(source.trim())),
             // A spreadsheet may drop the empty cells at the end of a row.
-            target: tsv_unescape(fields.get(target_col).map_or("", |t| t.trim())),
+            target: tsv_unescape(&unquote(fields.get(target_col).map_or("", |t| t.trim()))),
         });
     }
     if columns.is_none() {
@@ -151,6 +151,19 @@ fn header(from: Option<&str>, to: Option<&str>, article: Option<String>) -> Resu
 
 fn parse_index(s: &str) -> Result<usize> {
     s.trim().parse().map_err(|_| Error::parse(format!("the sentence number `{}` is not a number", s.trim())))
+}
+
+/// Undo the quoting a spreadsheet adds when it saves a cell holding a `"`: `"He said
+/// ""go."""` is `He said "go."`. tomo never quotes, so a field is taken as quoted only
+/// when every quote inside it is doubled and one is: a sentence that merely starts and ends
+/// with a quote (`"Go," he said, "now."`) is left as it is.
+fn unquote(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) if inner.contains("\"\"") && !inner.replace("\"\"", "").contains('"') => {
+            inner.replace("\"\"", "\"").into()
+        }
+        _ => s.into(),
+    }
 }
 
 /// Undo the TSV renderer's escapes (`\t`, `\n`, `\r`, `\\`); other backslashes stay.
@@ -421,6 +434,17 @@ mod tests {
         let ReadItem::Unit(last) = &items[3] else { panic!("{items:?}") };
         assert_eq!(last.variants[0].context_prev.as_deref(), Some("雨が降った。"));
         assert_eq!(last.variants[0].context_next.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn spreadsheet_quoting_is_undone_only_where_it_is_quoting() {
+        assert_eq!(unquote(r#""He said, ""go.""""#), r#"He said, "go.""#);
+        assert_eq!(unquote(r#""Go," he said, "now.""#), r#""Go," he said, "now.""#);
+        assert_eq!(unquote(r#""Stay in.""#), r#""Stay in.""#);
+        assert_eq!(unquote("plain"), "plain");
+        let tsv =
+            "#tomo-draft\tja\ten\ta.txt\nindex\tsource\ttarget\n1\t「行け」と言った。\t\"He said, \"\"Go.\"\"\"\n";
+        assert_eq!(units(&read_tsv(tsv).unwrap()), vec![("「行け」と言った。", "He said, \"Go.\"")]);
     }
 
     #[test]
