@@ -42,6 +42,39 @@ struct Header {
     article: Option<String>,
 }
 
+/// Where a table's sentence number, source and target are, and how many columns it has.
+#[derive(Clone, Copy)]
+struct Columns {
+    index: Option<usize>,
+    source: usize,
+    target: usize,
+    width: usize,
+}
+
+impl Columns {
+    /// The row in `cells` (trimmed, unescaped by `text`), or an error when the row has too
+    /// few cells for a source or more non-empty cells than the header has columns (a
+    /// separator typed inside a translation would otherwise cut it short silently).
+    fn row(&self, cells: &[&str], line: u64, text: impl Fn(&str) -> String, hint: &str) -> Result<Row> {
+        let extra = cells.iter().skip(self.width).any(|c| !c.trim().is_empty());
+        if cells.len() <= self.source || extra {
+            return Err(Error::parse(format!("{} cells where the header has {}{hint}", cells.len(), self.width))
+                .at(at_line(line)));
+        }
+        let index = match self.index.and_then(|c| cells.get(c)) {
+            Some(i) => Some(parse_index(i).map_err(|e| e.at(at_line(line)))?),
+            None => None,
+        };
+        Ok(Row {
+            index,
+            line,
+            source: text(cells[self.source].trim()),
+            // An editor may drop the empty cells at the end of a row.
+            target: text(cells.get(self.target).map_or("", |t| t.trim())),
+        })
+    }
+}
+
 /// One sentence as read from the draft.
 struct Row {
     index: Option<usize>,
@@ -91,37 +124,22 @@ pub fn read_tsv(text: &str) -> Result<Vec<ReadItem>> {
             .at(at_line(1)));
         }
     };
-    let mut columns: Option<(Option<usize>, usize, usize)> = None;
+    let mut columns: Option<Columns> = None;
     let mut rows = Vec::new();
     for (n, line) in lines {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
         let fields: Vec<&str> = line.split('\t').collect();
-        let Some((index_col, source_col, target_col)) = columns else {
+        let Some(cols) = columns else {
             let find = |name: &str| fields.iter().position(|f| f.trim().eq_ignore_ascii_case(name));
-            let (Some(s), Some(t)) = (find("source"), find("target")) else {
+            let (Some(source), Some(target)) = (find("source"), find("target")) else {
                 return Err(Error::parse("the header row must name a `source` and a `target` column").at(at_line(n)));
             };
-            columns = Some((find("index"), s, t));
+            columns = Some(Columns { index: find("index"), source, target, width: fields.len() });
             continue;
         };
-        let Some(source) = fields.get(source_col) else {
-            return Err(
-                Error::parse(format!("{} fields, the source is field {}", fields.len(), source_col + 1)).at(at_line(n))
-            );
-        };
-        let index = match index_col.and_then(|c| fields.get(c)) {
-            Some(i) => Some(parse_index(i).map_err(|e| e.at(at_line(n)))?),
-            None => None,
-        };
-        rows.push(Row {
-            index,
-            line: n,
-            source: tsv_unescape(&unquote(source.trim())),
-            // A spreadsheet may drop the empty cells at the end of a row.
-            target: tsv_unescape(&unquote(fields.get(target_col).map_or("", |t| t.trim()))),
-        });
+        rows.push(cols.row(&fields, n, |t| tsv_unescape(&unquote(t)), " (a tab inside a cell? write it `\\t`)")?);
     }
     if columns.is_none() {
         return Err(Error::parse("no header row (`index paragraph score kind source target ...`) after the marker")
@@ -202,7 +220,7 @@ pub fn read_md(text: &str) -> Result<Vec<ReadItem>> {
     let mut rows = Vec::new();
     // The row above a separator row is a header; its columns hold for the table below it.
     let mut previous: Option<(u64, Vec<String>)> = None;
-    let mut columns: Option<(Option<usize>, usize, usize)> = None;
+    let mut columns: Option<Columns> = None;
     for (n, line) in numbered(text) {
         let trimmed = line.trim();
         if !trimmed.starts_with('|') {
@@ -216,21 +234,9 @@ pub fn read_md(text: &str) -> Result<Vec<ReadItem>> {
             continue;
         }
         match columns {
-            Some((index_col, source_col, target_col)) => {
-                let Some(source) = cells.get(source_col) else {
-                    return Err(Error::parse(format!("{} cells, the source is cell {}", cells.len(), source_col + 1))
-                        .at(at_line(n)));
-                };
-                let index = match index_col.and_then(|c| cells.get(c)) {
-                    Some(i) => Some(parse_index(i).map_err(|e| e.at(at_line(n)))?),
-                    None => None,
-                };
-                rows.push(Row {
-                    index,
-                    line: n,
-                    source: source.clone(),
-                    target: cells.get(target_col).cloned().unwrap_or_default(),
-                });
+            Some(cols) => {
+                let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+                rows.push(cols.row(&cells, n, str::to_string, " (a `|` inside a cell? write it `\\|`)")?);
             }
             None => previous = Some((n, cells)),
         }
@@ -256,10 +262,10 @@ fn md_marker(line: &str) -> Result<Header> {
 
 /// Which cells hold the sentence number, the source and the target, by the header's names:
 /// `#`, the source language tag, the target language tag. `None` for another table.
-fn md_columns(head: &[String], h: &Header) -> Option<(Option<usize>, usize, usize)> {
+fn md_columns(head: &[String], h: &Header) -> Option<Columns> {
     let source = head.iter().position(|c| c.eq_ignore_ascii_case(h.from.as_str()))?;
     let target = head.iter().enumerate().position(|(i, c)| i != source && c.eq_ignore_ascii_case(h.to.as_str()))?;
-    Some((head.iter().position(|c| c == "#"), source, target))
+    Some(Columns { index: head.iter().position(|c| c == "#"), source, target, width: head.len() })
 }
 
 /// `---`, `:--`, `--:`, `:-:`: the cells of a table's separator row.
@@ -467,6 +473,13 @@ mod tests {
         assert!(err.to_string().starts_with("line 3: the header row"), "{err}");
         let err = read_tsv("#tomo-draft\tja\ten\nindex\tsource\ttarget\n1\t一。\tOne.\nx\t二。\tTwo.\n").unwrap_err();
         assert!(err.to_string().starts_with("line 4: the sentence number `x`"), "{err}");
+        let err = read_tsv("#tomo-draft\tja\ten\nindex\tsource\ttarget\n1\t一。\tOne\ttwo.\n").unwrap_err();
+        assert!(err.to_string().starts_with("line 3: 4 cells where the header has 3 (a tab"), "{err}");
+        // Empty cells after the last column (a spreadsheet's padding) are fine.
+        assert_eq!(
+            units(&read_tsv("#tomo-draft\tja\ten\nindex\tsource\ttarget\n1\t一。\tOne.\t\t\n").unwrap()).len(),
+            1
+        );
     }
 
     #[test]
@@ -520,6 +533,9 @@ mod tests {
         let err =
             read_md("<!-- tomo-draft ja en a -->\n| # | ja | en |\n|--|--|--|\n| one | 一。 | One. |\n").unwrap_err();
         assert!(err.to_string().starts_with("line 4: the sentence number `one`"), "{err}");
+        let err = read_md("<!-- tomo-draft ja en a -->\n| # | ja | en |\n|--|--|--|\n| 1 | 一。 | One | two. |\n")
+            .unwrap_err();
+        assert!(err.to_string().starts_with("line 4: 4 cells where the header has 3 (a `|` inside"), "{err}");
         let err = read_md("<!-- tomo-draft ja en a -->\n| # | de | fr |\n|--|--|--|\n").unwrap_err();
         assert!(err.to_string().contains("no draft table"), "{err}");
     }
