@@ -1,10 +1,12 @@
-//! Exchange formats: TMX 1.4b (read 1.1 too), CSV and TSV; detection by extension.
+//! Exchange formats: TMX 1.4b (read 1.1 too), CSV and TSV, XLIFF 1.2, and the edited TSV
+//! and Markdown drafts of `tomo translate`; detection by extension, then content.
 //!
 //! Every reader yields [`ReadItem`]s (a unit, or a unit skipped with a reason) so the
 //! store can import them in one transaction; every writer takes [`Unit`]s one at a time,
 //! so neither side holds a whole file in memory.
 
 pub mod delimited;
+pub mod draft;
 pub mod encoding;
 pub mod tmx;
 pub mod xliff;
@@ -28,10 +30,16 @@ pub enum Format {
     /// XLIFF 1.2: drafts are written as XLIFF ([`xliff::write_draft`]); translated files
     /// are read back as units.
     Xliff,
+    /// A TSV draft from `tomo translate --format tsv`, edited and read back as units. Told
+    /// from a TSV memory by its first line, `#tomo-draft`.
+    DraftTsv,
+    /// A Markdown draft from `tomo translate --format md`, edited and read back as units.
+    DraftMd,
 }
 
 impl Format {
-    /// The format a file name's extension says (`.tmx`, `.csv`, `.tsv`/`.tab`/`.txt`), if any.
+    /// The format a file name's extension says (`.tmx`, `.csv`, `.tsv`/`.tab`, `.xlf`, `.md`),
+    /// if any. A `.tsv` file may still turn out to be a draft ([`read_file`] looks).
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
@@ -39,6 +47,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "tsv" | "tab" => Some(Format::Tsv),
             "xlf" | "xliff" => Some(Format::Xliff),
+            "md" | "markdown" => Some(Format::DraftMd),
             _ => None,
         }
     }
@@ -80,6 +89,11 @@ pub type ReadStream = Box<dyn Iterator<Item = Result<ReadItem>>>;
 /// Open `path` and stream its units. Errors carry the file name and position.
 pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<ReadStream> {
     let format = match opts.format.or_else(|| Format::from_path(path)) {
+        // A draft is TSV too: only its first line tells it from a memory file.
+        Some(Format::Tsv) => match sniff(path)? {
+            Format::DraftTsv => Format::DraftTsv,
+            _ => Format::Tsv,
+        },
         Some(f) => f,
         None => sniff(path)?,
     };
@@ -87,6 +101,8 @@ pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<ReadStream> {
         Format::Tmx => tmx::read_file(path, opts),
         Format::Csv | Format::Tsv => delimited::read_file(path, format, opts),
         Format::Xliff => xliff::read_file(path, opts),
+        Format::DraftTsv => draft::read_tsv_file(path, opts),
+        Format::DraftMd => draft::read_md_file(path, opts),
     }
 }
 
@@ -96,7 +112,11 @@ fn sniff(path: &Path) -> Result<Format> {
     let mut head = [0u8; 512];
     let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).map_err(|e| Error::from(e).in_file(path))?;
     let text: String = head[..n].iter().filter(|b| **b != 0).map(|&b| b as char).collect();
-    if text.contains("<xliff") {
+    if draft::is_tsv_draft(&head[..n]) {
+        Ok(Format::DraftTsv)
+    } else if text.contains("<!-- tomo-draft") {
+        Ok(Format::DraftMd)
+    } else if text.contains("<xliff") {
         Ok(Format::Xliff)
     } else if text.contains("<tmx") || text.trim_start_matches('\u{feff}').trim_start().starts_with("<?xml") {
         Ok(Format::Tmx)
@@ -133,6 +153,10 @@ pub fn writer(format: Format, out: Box<dyn Write>, header: &WriteHeader) -> Resu
         Format::Xliff => Err(Error::new(
             crate::error::ErrorKind::Unsupported,
             "XLIFF is written from a draft (`tomo translate --format xliff`), not exported from the memory",
+        )),
+        Format::DraftTsv | Format::DraftMd => Err(Error::new(
+            crate::error::ErrorKind::Unsupported,
+            "drafts are written by `tomo translate --format tsv|md`, not exported from the memory",
         )),
     }
 }

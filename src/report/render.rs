@@ -130,8 +130,12 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 /// The draft as a Markdown document: one table per paragraph, with the memory's source
-/// shown where it differs from the sentence.
+/// shown where it differs from the sentence. The first line, an HTML comment invisible when
+/// rendered, names the languages and the article for `tomo import` of the edited file.
 pub fn markdown(draft: &Draft, out: &mut dyn Write) -> Result<()> {
+    // Line breaks would end the comment's line; "-->" would end the comment.
+    let article = draft.article.replace(['\n', '\r'], " ").replace("-->", "--\\>");
+    writeln!(out, "<!-- tomo-draft {} {} {article} -->", draft.from, draft.to)?;
     writeln!(out, "# Draft: {} ({} → {})\n", md_cell(&draft.article), draft.from, draft.to)?;
     let n = draft.segments.len();
     let found = draft.segments.iter().filter(|s| s.best.is_some()).count();
@@ -175,9 +179,11 @@ fn md_cell(s: &str) -> String {
     s.replace('\\', "\\\\").replace('|', "\\|").replace(['\n', '\r'], " ")
 }
 
-/// The draft as TSV with a header row: `index paragraph score kind source target origin
-/// tm_source`; tabs, newlines and backslashes in text escaped as `\t`, `\n`, `\\`.
+/// The draft as TSV: a marker line `#tomo-draft from to article` (tab-separated, for `tomo
+/// import` of the edited file), then a header row: `index paragraph score kind source target
+/// origin tm_source`; tabs, newlines and backslashes in text escaped as `\t`, `\n`, `\\`.
 pub fn tsv(draft: &Draft, out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "{}\t{}\t{}\t{}", crate::formats::draft::MARKER, draft.from, draft.to, tsv_field(&draft.article))?;
     writeln!(out, "index\tparagraph\tscore\tkind\tsource\ttarget\torigin\ttm_source")?;
     for s in &draft.segments {
         writeln!(
@@ -257,6 +263,7 @@ mod tests {
     #[test]
     fn markdown_escapes_and_shows_memory_source() {
         let md = render(markdown);
+        assert!(md.starts_with("<!-- tomo-draft ja en new.txt -->\n# Draft: new.txt"), "{md}");
         assert!(md.contains("| 1 | 宮崎県では600ミリの雨が降った。 | 500 mm fell in Miyazaki. | 90 % fuzzy | 宮崎県では500ミリの雨が降った。 | old.txt#p1 |"), "{md}");
         assert!(md.contains("風\\|強い。"), "{md}");
         assert!(md.contains("## Paragraph 2"));
@@ -266,9 +273,11 @@ mod tests {
     fn tsv_and_json() {
         let t = render(tsv);
         let rows: Vec<&str> = t.lines().collect();
-        assert_eq!(rows.len(), 3);
-        assert!(rows[1].starts_with("1\t1\t90\tfuzzy\t宮崎県では600ミリ"));
-        assert!(rows[2].starts_with("2\t2\t0\tnone\t風|強い。\t\t"));
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[0], "#tomo-draft\tja\ten\tnew.txt");
+        assert!(rows[1].starts_with("index\tparagraph\t"));
+        assert!(rows[2].starts_with("1\t1\t90\tfuzzy\t宮崎県では600ミリ"));
+        assert!(rows[3].starts_with("2\t2\t0\tnone\t風|強い。\t\t"));
         let v: serde_json::Value = serde_json::from_str(&render(json)).unwrap();
         assert_eq!(v["segments"][0]["best"]["score"], 90);
         assert_eq!(v["from"], "ja");

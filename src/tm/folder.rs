@@ -23,7 +23,8 @@ pub fn sync(tm: &mut TranslationMemory, dir: &Path) -> Result<Vec<SyncEvent>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::from(e).in_file(dir))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && Format::from_path(p).is_some())
+        // Markdown there is more likely a note than a draft; drafts are imported by hand.
+        .filter(|p| p.is_file() && Format::from_path(p).is_some_and(|f| f != Format::DraftMd))
         .collect();
     files.sort();
     let mut events = Vec::new();

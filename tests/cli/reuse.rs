@@ -158,8 +158,9 @@ fn draft_formats_table_md_tsv() {
         .assert()
         .success();
     let tsv = String::from_utf8(tsv.get_output().stdout.clone()).unwrap();
-    assert_eq!(tsv.lines().count(), 22);
-    assert!(tsv.lines().nth(9).unwrap().starts_with("9\t4\t101\tcontext\t九州電力"), "{tsv}");
+    assert_eq!(tsv.lines().count(), 23);
+    assert!(tsv.starts_with(&format!("#tomo-draft\tja\ten\t{a}\nindex\t")), "{tsv}");
+    assert!(tsv.lines().nth(10).unwrap().starts_with("9\t4\t101\tcontext\t九州電力"), "{tsv}");
 }
 
 /// Issue 6: the analysis has every band and its totals add up; a second file repeating the
