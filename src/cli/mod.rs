@@ -32,7 +32,7 @@ pub enum Command {
     Segment(segment::Args),
     /// Align an article with its translation(s) into sentence pairs.
     Align(align::Args),
-    /// Import TMX, CSV or TSV files into the memory.
+    /// Import TMX, CSV or TSV memories, or finished XLIFF/TSV/Markdown drafts, into the memory.
     Import(import::Args),
     /// Export the memory as TMX, CSV or TSV.
     Export(export::Args),
