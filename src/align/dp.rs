@@ -37,7 +37,12 @@ pub struct Step {
 /// The best path from (0,0) to (n,m) under `cost(shape, i, di, j, dj, budget)` (finite
 /// costs; `shape` indexes [`SHAPES`]). `budget` is what the bead must cost less than to
 /// matter; a cost function may return any value at or above it once it knows it cannot.
-pub fn best_path(n: usize, m: usize, cost: &mut dyn FnMut(usize, usize, usize, usize, usize, f64) -> f64) -> Vec<Step> {
+/// Generic over the cost function so that it is inlined into the inner loop.
+pub fn best_path(
+    n: usize,
+    m: usize,
+    cost: &mut impl FnMut(usize, usize, usize, usize, usize, f64) -> f64,
+) -> Vec<Step> {
     let (lo, hi) = band(n, m);
     let mut offset = Vec::with_capacity(n + 2);
     let mut total = 0usize;
