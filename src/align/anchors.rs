@@ -42,9 +42,19 @@ pub fn extract_nfkc(norm: &str) -> Anchors {
     // A straight quote both opens and closes: count pairs.
     let mut straight_quotes = 0u8;
     for c in norm.chars() {
-        if c.is_ascii_alphabetic() {
-            letters += 1;
-        } else if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
+        if c.is_ascii() {
+            // Most characters: ASCII letters, spaces and the punctuation classes.
+            match c {
+                'a'..='z' | 'A'..='Z' => letters += 1,
+                '?' => a.punct[0] = a.punct[0].saturating_add(1),
+                '!' => a.punct[1] = a.punct[1].saturating_add(1),
+                '"' => straight_quotes = straight_quotes.saturating_add(1),
+                '(' | '[' => a.punct[3] = a.punct[3].saturating_add(1),
+                _ => {}
+            }
+            continue;
+        }
+        if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
             // Kana, kanji, hangul: letters, without the slow Unicode table lookup.
             letters += 1;
             non_latin_letters += 1;
@@ -168,55 +178,56 @@ fn numbers(s: &str, out: &mut Vec<u64>) {
     }
 }
 
-fn hash(s: &str) -> u64 {
-    // FNV-1a: small, fast and stable across runs.
+/// FNV-1a of `s` lower-cased (ASCII): small, fast and stable across runs.
+fn hash_lower(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
-        h ^= u64::from(b);
+        h ^= u64::from(b.to_ascii_lowercase());
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
 }
 
 /// Latin tokens: letters/digits plus inner `.`, `-`, `/`, `:`, `@` (so URLs and e-mail
-/// addresses stay whole).
+/// addresses stay whole). Tokens are slices of `s`, hashed lower-cased without a copy.
 fn latin_tokens(s: &str, non_latin: bool, marked: &mut Vec<u64>, all: &mut Vec<u64>) {
+    if !s.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return;
+    }
     let mut first_word = true;
-    let mut tok = String::new();
-    let flush = |tok: &mut String, first_word: &mut bool, marked: &mut Vec<u64>, all: &mut Vec<u64>| {
+    let mut flush = |tok: &str, first_word: &mut bool| {
         let t = tok.trim_end_matches(['.', '-', '/', ':', '@']);
-        if t.chars().any(|c| c.is_ascii_alphabetic()) {
-            let lower = t.to_ascii_lowercase();
-            let h = hash(&lower);
+        if t.bytes().any(|c| c.is_ascii_alphabetic()) {
+            let h = hash_lower(t);
             all.push(h);
-            let has_digit = t.chars().any(|c| c.is_ascii_digit());
-            let inner_upper = t.chars().skip(1).any(|c| c.is_ascii_uppercase());
+            let has_digit = t.bytes().any(|c| c.is_ascii_digit());
+            let inner_upper = t.bytes().skip(1).any(|c| c.is_ascii_uppercase());
             let capital = t.starts_with(|c: char| c.is_ascii_uppercase());
-            let url = t.contains('.') || t.contains('/') || t.contains('@');
+            let url = t.contains(['.', '/', '@']);
             let notable =
                 if non_latin { t.len() >= 2 } else { has_digit || inner_upper || url || (capital && !*first_word) };
-            if notable && !(STOP.contains(&lower.as_str())) {
+            if notable && !STOP.iter().any(|w| w.eq_ignore_ascii_case(t)) {
                 marked.push(h);
             }
             *first_word = false;
         }
-        tok.clear();
     };
-    for c in s.chars() {
-        let inner = matches!(c, '.' | '-' | '/' | ':' | '@' | '\'' | '&') && !tok.is_empty();
+    let mut start: Option<usize> = None;
+    for (k, c) in s.char_indices() {
+        let inner = matches!(c, '.' | '-' | '/' | ':' | '@' | '\'' | '&') && start.is_some();
         if c.is_ascii_alphanumeric() || inner {
-            tok.push(c);
+            start.get_or_insert(k);
         } else {
-            if !tok.is_empty() {
-                flush(&mut tok, &mut first_word, marked, all);
+            if let Some(b) = start.take() {
+                flush(&s[b..k], &mut first_word);
             }
             if matches!(c, '.' | '?' | '!' | '"' | '“' | '「') {
                 first_word = true;
             }
         }
     }
-    if !tok.is_empty() {
-        flush(&mut tok, &mut first_word, marked, all);
+    if let Some(b) = start {
+        flush(&s[b..], &mut first_word);
     }
 }
 
@@ -225,7 +236,7 @@ const STOP: &[&str] = &["i", "mr", "mrs", "ms", "dr", "the", "a", "an", "it"];
 
 /// Hash of a lower-cased Latin token, as stored in [`Anchors::marked`] and [`Anchors::latin`].
 pub fn token_hash(token: &str) -> u64 {
-    hash(&token.to_ascii_lowercase())
+    hash_lower(token)
 }
 
 /// How many items two sorted slices share.

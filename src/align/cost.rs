@@ -3,7 +3,7 @@
 
 use super::anchors::{self, Anchors};
 use super::length::LengthModel;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use super::lexicon::{FxMap, Lexicon, Tokens};
 use unicode_normalization::UnicodeNormalization;
@@ -205,16 +205,38 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<(Vec<Bits>, Vec<Bits>)> {
     Some((bits(src), bits(tgt)))
 }
 
-/// Lexicon match masks per (source line, target line), filled as the DP asks: a dense
-/// table for documents of ordinary size, a map for very long ones (the DP's band touches
-/// only a thin diagonal of the grid).
+/// Lexicon match masks per (source line, target line): for documents of ordinary size a
+/// dense table filled up front; for very long ones a map filled as the DP asks (its band
+/// touches only a thin diagonal of the grid).
 enum LexCache {
-    Dense { m: usize, masks: Vec<Cell<u64>>, known: Vec<Cell<bool>> },
+    Dense { m: usize, masks: Vec<u64> },
     Sparse(RefCell<FxMap<usize, u64>>),
 }
 
 /// Largest grid (source × target lines) whose lexicon masks are kept in a dense table.
 const DENSE_LEX_CACHE: usize = 1 << 16;
+
+/// All match masks of a document at once: each target id's lines are looked up once per
+/// link of each source token, instead of each link being searched in every target line.
+fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
+    let m = tgt.tokens.len();
+    let mut masks = vec![0u64; src.tokens.len() * m];
+    let mut where_: Vec<(u32, u32)> =
+        tgt.tokens.iter().enumerate().flat_map(|(b, t)| t.iter().map(move |&y| (y, b as u32))).collect();
+    where_.sort_unstable();
+    for (a, toks) in src.tokens.iter().enumerate() {
+        let row = &mut masks[a * m..(a + 1) * m];
+        for (k, &x) in toks.iter().take(64).enumerate() {
+            for &(y, _) in lex.links(x) {
+                let from = where_.partition_point(|&(z, _)| z < y);
+                for &(_, b) in where_[from..].iter().take_while(|&&(z, _)| z == y) {
+                    row[b as usize] |= 1 << k;
+                }
+            }
+        }
+    }
+    masks
+}
 
 /// The bead cost model for one document pair.
 pub struct CostModel<'a> {
@@ -227,6 +249,11 @@ pub struct CostModel<'a> {
     bits: Option<(Vec<Bits>, Vec<Bits>)>,
     /// Per source line: its lexicon tokens (at most 64), for the bound on lexical evidence.
     n_tokens: Vec<usize>,
+    /// Prefix sums over source and target lines of an upper bound on what each line's
+    /// anchors and tokens can take off a bead's cost, so that most beads are dismissed
+    /// on their prior alone (see [`CostModel::cost`]).
+    src_bound: Vec<f64>,
+    tgt_bound: Vec<f64>,
     lex_cache: LexCache,
 }
 
@@ -246,11 +273,31 @@ impl<'a> CostModel<'a> {
         tgt: &'a Side,
     ) -> CostModel<'a> {
         let (n, m) = (src.anchors.len(), tgt.anchors.len());
-        let lex_cache = if n * m <= DENSE_LEX_CACHE && lexicon.is_some() {
-            LexCache::Dense { m, masks: vec![Cell::new(0); n * m], known: vec![Cell::new(false); n * m] }
-        } else {
-            LexCache::Sparse(RefCell::default())
+        let lex_cache = match lexicon {
+            Some(lex) if n * m <= DENSE_LEX_CACHE => LexCache::Dense { m, masks: dense_masks(lex, src, tgt) },
+            _ => LexCache::Sparse(RefCell::default()),
         };
+        let n_tokens: Vec<usize> = src.tokens.iter().map(|t| t.len().min(64)).collect();
+        // What a line can contribute to a bead's bonus: its numbers all shared, its marked
+        // tokens all found, each of its punctuation classes matched, its tokens all linked.
+        let lex_weight = if lexicon.is_some() { params.lexicon * (1.0 - LEX_BASELINE) } else { 0.0 };
+        let prefix = |values: &mut dyn Iterator<Item = f64>| -> Vec<f64> {
+            let mut out = vec![0.0];
+            let mut total = 0.0;
+            for v in values {
+                total += v;
+                out.push(total);
+            }
+            out
+        };
+        let punct_classes = |a: &Anchors| a.punct.iter().filter(|&&c| c > 0).count() as f64;
+        let src_bound = prefix(&mut src.anchors.iter().zip(&n_tokens).map(|(a, &t)| {
+            params.num_shared * a.numbers.len() as f64
+                + params.latin_shared * a.marked.len() as f64
+                + params.punct * punct_classes(a)
+                + lex_weight * (t as f64).min(8.0)
+        }));
+        let tgt_bound = prefix(&mut tgt.anchors.iter().map(|a| params.latin_shared * a.marked.len() as f64));
         CostModel {
             params,
             length,
@@ -258,7 +305,9 @@ impl<'a> CostModel<'a> {
             src,
             tgt,
             bits: doc_bits(src, tgt),
-            n_tokens: src.tokens.iter().map(|t| t.len().min(64)).collect(),
+            n_tokens,
+            src_bound,
+            tgt_bound,
             lex_cache,
         }
     }
@@ -274,6 +323,11 @@ impl<'a> CostModel<'a> {
         let prior = p.prior[shape];
         if di == 0 || dj == 0 {
             return prior + self.deletion(i, di, j, dj);
+        }
+        // Most beads lose on their prior alone: no evidence they could have would save them.
+        let bound = self.src_bound[i + di] - self.src_bound[i] + self.tgt_bound[j + dj] - self.tgt_bound[j];
+        if prior - bound >= budget {
+            return prior - bound;
         }
         // Anchors are cheap (bit sets) and exact; the lexicon, dearer, is bounded first.
         let anchor = self.anchor_evidence(i, di, j, dj);
@@ -401,22 +455,14 @@ impl<'a> CostModel<'a> {
     /// Which of source line `a`'s (first 64) tokens have a partner in target line `b`, as a
     /// bit mask; computed once per line pair.
     fn lex_mask(&self, lex: &Lexicon, a: usize, b: usize) -> u64 {
-        let compute = || lex.match_mask(&self.src.tokens[a], &self.tgt.tokens[b]);
         match &self.lex_cache {
-            LexCache::Dense { m, masks, known } => {
-                let k = a * m + b;
-                if !known[k].get() {
-                    masks[k].set(compute());
-                    known[k].set(true);
-                }
-                masks[k].get()
-            }
+            LexCache::Dense { m, masks } => masks[a * m + b],
             LexCache::Sparse(map) => {
                 let key = a * self.tgt.tokens.len() + b;
                 if let Some(&m) = map.borrow().get(&key) {
                     return m;
                 }
-                let m = compute();
+                let m = lex.match_mask(&self.src.tokens[a], &self.tgt.tokens[b]);
                 map.borrow_mut().insert(key, m);
                 m
             }

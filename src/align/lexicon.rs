@@ -226,6 +226,11 @@ impl Lexicon {
         ids
     }
 
+    /// The target partners of source id `x`, sorted by id, with their Dice coefficients.
+    pub fn links(&self, x: u32) -> &[(u32, f32)] {
+        self.links.get(x as usize).map_or(&[], Vec::as_slice)
+    }
+
     /// Which of the (first 64) tokens of source line `src` have a partner in target line
     /// `tgt`, as a bit mask (bit k: token k of `src`).
     pub fn match_mask(&self, src: &Tokens, tgt: &Tokens) -> u64 {
