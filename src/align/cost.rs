@@ -104,10 +104,11 @@ impl Side {
 /// combine with: ASCII, hiragana, katakana, CJK ideographs, precomposed hangul and the
 /// usual CJK punctuation. A cheap check that spares most lines the normalizer.
 fn is_nfkc_stable(s: &str) -> bool {
-    s.chars().all(|c| {
-        matches!(c as u32, 0x00..=0x7F | 0x3001..=0x3002 | 0x300C..=0x300F | 0x3041..=0x3096 | 0x30A1..=0x30FA
+    s.is_ascii()
+        || s.chars().all(|c| {
+            matches!(c as u32, 0x00..=0x7F | 0x3001..=0x3002 | 0x300C..=0x300F | 0x3041..=0x3096 | 0x30A1..=0x30FA
             | 0x30FC | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
-    })
+        })
 }
 
 /// How many of `a`'s numbers (over lines) are found in `b`'s, and how many are not.
@@ -160,7 +161,7 @@ impl Bits {
 /// Per-line bit sets of both sides of a document, when its values fit in 64 bits. Only
 /// marked Latin tokens are interned: a line's other Latin tokens matter only where they
 /// meet a marked one, so they are kept only when they equal one.
-fn doc_bits(src: &Side, tgt: &Side) -> Option<(Vec<Bits>, Vec<Bits>)> {
+fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
     let mut numbers: Vec<u64> = Vec::new();
     let mut marked: Vec<u64> = Vec::new();
     for a in src.anchors.iter().chain(&tgt.anchors) {
@@ -202,7 +203,42 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<(Vec<Bits>, Vec<Bits>)> {
             })
             .collect()
     };
-    Some((bits(src), bits(tgt)))
+    Some(DocBits::new(bits(src), bits(tgt)))
+}
+
+/// The bit sets a bead's cost reads, combined ahead: for each side, the union of every
+/// run of 1, 2 and 3 lines, and the union of the window around each position that a
+/// deletion looks at (see [`CostModel::deletion`]).
+struct DocBits {
+    src_runs: [Vec<Bits>; 3],
+    tgt_runs: [Vec<Bits>; 3],
+    src_near: Vec<Bits>,
+    tgt_near: Vec<Bits>,
+}
+
+impl DocBits {
+    fn new(src: Vec<Bits>, tgt: Vec<Bits>) -> DocBits {
+        let runs = |lines: &[Bits]| -> [Vec<Bits>; 3] {
+            std::array::from_fn(|d| lines.windows(d + 1).map(Bits::or).collect())
+        };
+        // A deletion at position `at` looks at lines at-W..at+W of the other side.
+        let near = |lines: &[Bits]| -> Vec<Bits> {
+            (0..=lines.len())
+                .map(|at| Bits::or(&lines[at.saturating_sub(DELETION_WINDOW)..(at + DELETION_WINDOW).min(lines.len())]))
+                .collect()
+        };
+        DocBits { src_near: near(&src), tgt_near: near(&tgt), src_runs: runs(&src), tgt_runs: runs(&tgt) }
+    }
+
+    /// The union of source lines `i..i+di` (`di` of 1 to 3).
+    fn src(&self, i: usize, di: usize) -> &Bits {
+        &self.src_runs[di - 1][i]
+    }
+
+    /// The union of target lines `j..j+dj` (`dj` of 1 to 3).
+    fn tgt(&self, j: usize, dj: usize) -> &Bits {
+        &self.tgt_runs[dj - 1][j]
+    }
 }
 
 /// Lexicon match masks per (source line, target line): for documents of ordinary size a
@@ -221,16 +257,23 @@ const DENSE_LEX_CACHE: usize = 1 << 16;
 fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
     let m = tgt.tokens.len();
     let mut masks = vec![0u64; src.tokens.len() * m];
+    // Target lines of each target id: `lines[span]` for the span the map gives.
     let mut where_: Vec<(u32, u32)> =
         tgt.tokens.iter().enumerate().flat_map(|(b, t)| t.iter().map(move |&y| (y, b as u32))).collect();
     where_.sort_unstable();
+    let mut spans: FxMap<u32, (u32, u32)> = FxMap::default();
+    spans.reserve(where_.len());
+    for (k, &(y, _)) in where_.iter().enumerate() {
+        spans.entry(y).or_insert((k as u32, k as u32)).1 = k as u32 + 1;
+    }
     for (a, toks) in src.tokens.iter().enumerate() {
         let row = &mut masks[a * m..(a + 1) * m];
         for (k, &x) in toks.iter().take(64).enumerate() {
             for &(y, _) in lex.links(x) {
-                let from = where_.partition_point(|&(z, _)| z < y);
-                for &(_, b) in where_[from..].iter().take_while(|&&(z, _)| z == y) {
-                    row[b as usize] |= 1 << k;
+                if let Some(&(from, to)) = spans.get(&y) {
+                    for &(_, b) in &where_[from as usize..to as usize] {
+                        row[b as usize] |= 1 << k;
+                    }
                 }
             }
         }
@@ -246,7 +289,7 @@ pub struct CostModel<'a> {
     src: &'a Side,
     tgt: &'a Side,
     /// Per-line anchor bit sets, when the document is small enough (see [`Bits`]).
-    bits: Option<(Vec<Bits>, Vec<Bits>)>,
+    bits: Option<DocBits>,
     /// Per source line: its lexicon tokens (at most 64), for the bound on lexical evidence.
     n_tokens: Vec<usize>,
     /// Prefix sums over source and target lines of an upper bound on what each line's
@@ -361,9 +404,8 @@ impl<'a> CostModel<'a> {
     /// Evidence of numbers, Latin tokens and punctuation.
     fn anchor_evidence(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
         let p = self.params;
-        let Some((bs, bt)) = &self.bits else { return self.anchor_evidence_lists(i, di, j, dj) };
-        let a = Bits::or(&bs[i..i + di]);
-        let b = Bits::or(&bt[j..j + dj]);
+        let Some(bits) = &self.bits else { return self.anchor_evidence_lists(i, di, j, dj) };
+        let (a, b) = (bits.src(i, di), bits.tgt(j, dj));
         let count = |x: u64| f64::from(x.count_ones());
         let mut cost = 0.0;
         if a.numbers | b.numbers != 0 {
@@ -475,13 +517,12 @@ impl<'a> CostModel<'a> {
         let (mine, at, n_other) =
             if dj == 0 { (i..i + di, j, self.tgt.anchors.len()) } else { (j..j + dj, i, self.src.anchors.len()) };
         let near = at.saturating_sub(DELETION_WINDOW)..(at + DELETION_WINDOW).min(n_other);
-        if let Some((bs, bt)) = &self.bits {
-            let (mine, other) = if dj == 0 { (&bs[mine], &bt[near]) } else { (&bt[mine], &bs[near]) };
-            let a = Bits::or(mine);
+        if let Some(bits) = &self.bits {
+            let (a, b) =
+                if dj == 0 { (bits.src(i, di), &bits.tgt_near[j]) } else { (bits.tgt(j, dj), &bits.src_near[i]) };
             if a.numbers | a.marked == 0 {
                 return 0.0;
             }
-            let b = Bits::or(other);
             let hits = (a.numbers & b.numbers).count_ones() + (a.marked & b.latin).count_ones();
             return self.params.deletion_anchor * f64::from(hits);
         }
