@@ -137,22 +137,27 @@ fn numbers(s: &str, out: &mut Vec<u64>) {
         if k < chars.len() && chars[k] == ' ' {
             k += 1;
         }
-        let rest: String = chars[k..chars.len().min(k + 9)].iter().collect::<String>().to_lowercase();
-        let mult = if rest.starts_with('万') || rest.starts_with('만') {
+        // Compared char by char (lower-cased) rather than through a lower-cased copy.
+        let rest = &chars[k..];
+        let starts = |word: &str| {
+            let mut at = rest.iter();
+            word.chars().all(|w| at.next().is_some_and(|c| c.to_ascii_lowercase() == w))
+        };
+        let mult = if starts("万") || starts("만") {
             1e4
-        } else if rest.starts_with('億') || rest.starts_with('억') {
+        } else if starts("億") || starts("억") {
             1e8
-        } else if rest.starts_with('兆') || rest.starts_with('조') {
+        } else if starts("兆") || starts("조") {
             1e12
-        } else if rest.starts_with("thousand") {
+        } else if starts("thousand") {
             1e3
-        } else if rest.starts_with("million") {
+        } else if starts("million") {
             1e6
-        } else if rest.starts_with("billion") {
+        } else if starts("billion") {
             1e9
-        } else if rest.starts_with("trillion") {
+        } else if starts("trillion") {
             1e12
-        } else if rest.starts_with('千') || rest.starts_with('천') {
+        } else if starts("千") || starts("천") {
             1e3
         } else {
             1.0
@@ -160,13 +165,13 @@ fn numbers(s: &str, out: &mut Vec<u64>) {
         // 2万5千 style: add a following small number with its own multiplier.
         value *= mult;
         // Japanese era years: 令和5年 → 2023.
-        let before: String = chars[i.saturating_sub(digits + 2)..i.saturating_sub(digits)].iter().collect();
-        let era = match before.as_str() {
-            "令和" => Some(2018.0),
-            "平成" => Some(1988.0),
-            "昭和" => Some(1925.0),
-            "大正" => Some(1911.0),
-            "明治" => Some(1867.0),
+        let before = &chars[i.saturating_sub(digits + 2)..i.saturating_sub(digits)];
+        let era = match before {
+            ['令', '和'] => Some(2018.0),
+            ['平', '成'] => Some(1988.0),
+            ['昭', '和'] => Some(1925.0),
+            ['大', '正'] => Some(1911.0),
+            ['明', '治'] => Some(1867.0),
             _ => None,
         };
         if let Some(base) = era {

@@ -278,7 +278,7 @@ pub fn pairs_from_memory(tm: &TranslationMemory, src: &Lang, tgt: &Lang) -> Resu
 }
 
 /// English stop words (and frequent function words) that carry no alignment signal, sorted
-/// (looked up by binary search for every word of every line).
+/// (see [`is_stop`]).
 const STOP: &[&str] = &[
     "about", "after", "all", "also", "and", "any", "are", "because", "been", "being", "both", "but", "can", "could",
     "each", "for", "from", "had", "has", "have", "her", "his", "how", "into", "its", "just", "may", "more", "most",
@@ -323,6 +323,22 @@ impl Vocab {
     }
 }
 
+/// Whether `w` (lower-cased) is in [`STOP`]: every stop word fits in 8 bytes, so words are
+/// compared as integers, by binary search in a table built once.
+fn is_stop(w: &str) -> bool {
+    fn pack(w: &str) -> Option<u64> {
+        let b = w.as_bytes();
+        (b.len() <= 8).then(|| b.iter().rev().fold(0u64, |acc, &c| acc << 8 | u64::from(c)))
+    }
+    static TABLE: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: Vec<u64> = STOP.iter().filter_map(|w| pack(w)).collect();
+        t.sort_unstable();
+        t
+    });
+    pack(w).is_some_and(|k| table.binary_search(&k).is_ok())
+}
+
 /// The content tokens of `text` in `script`.
 pub fn tokens(text: &str, script: Script) -> Vec<String> {
     let mut out = Vec::new();
@@ -345,8 +361,7 @@ fn each_token(text: &str, script: Script, buf: &mut String, f: &mut dyn FnMut(&s
                     buf.extend(w.chars().flat_map(char::to_lowercase));
                 }
                 let w = buf.as_str();
-                if w.chars().nth(2).is_none() || w.bytes().all(|c| c.is_ascii_digit()) || STOP.binary_search(&w).is_ok()
-                {
+                if w.chars().nth(2).is_none() || w.bytes().all(|c| c.is_ascii_digit()) || is_stop(w) {
                     continue;
                 }
                 let w = w.strip_suffix("'s").unwrap_or(w);
@@ -418,8 +433,10 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted() {
+    fn stop_words_are_sorted_and_found() {
         assert!(STOP.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP.iter().all(|w| is_stop(w)));
+        assert!(!is_stop("government") && !is_stop("th") && !is_stop("thes"));
     }
 
     #[test]
