@@ -257,7 +257,7 @@ impl Aligner {
                     t
                 })
                 .collect();
-            beads[k] = trained.align_sides(a, b);
+            beads[k] = trained.align_sides_near(a, b, &beads[k]);
         }
         beads
     }
@@ -275,10 +275,30 @@ impl Aligner {
 
     /// Align two sides whose features are computed.
     pub(crate) fn align_sides(&self, a: &cost::Side, b: &cost::Side) -> Vec<Bead> {
+        self.align_sides_in(a, b, None)
+    }
+
+    /// [`Aligner::align_sides`] searching only near an earlier alignment `near` of the
+    /// same sides (see [`dp::best_path_near`]).
+    pub(crate) fn align_sides_near(&self, a: &cost::Side, b: &cost::Side, near: &[Bead]) -> Vec<Bead> {
+        self.align_sides_in(a, b, Some(near))
+    }
+
+    fn align_sides_in(&self, a: &cost::Side, b: &cost::Side, near: Option<&[Bead]>) -> Vec<Bead> {
         let model = cost::CostModel::new(&self.params, self.length, self.lexicon.as_ref(), a, b);
         let n = a.anchors.len();
         let m = b.anchors.len();
-        let path = dp::best_path(n, m, &mut |shape, i, di, j, dj, budget| model.cost(shape, i, di, j, dj, budget));
+        let mut cost = |shape, i, di, j, dj, budget| model.cost(shape, i, di, j, dj, budget);
+        let path = match near {
+            None => dp::best_path(n, m, &mut cost),
+            Some(beads) => {
+                let steps: Vec<dp::Step> = beads
+                    .iter()
+                    .map(|b| dp::Step { i: b.src.start, di: b.src.len(), j: b.tgt.start, dj: b.tgt.len(), cost: 0.0 })
+                    .collect();
+                dp::best_path_near(n, m, &steps, &mut cost)
+            }
+        };
         path.iter()
             .map(|s| {
                 let shape = dp::SHAPES.iter().position(|&x| x == (s.di, s.dj)).expect("a path step has a known shape");
