@@ -22,8 +22,9 @@ const MAX_LINKS: usize = 6;
 /// Pairs read from a memory at most (the newest are as good as all for a lexicon).
 const MAX_PAIRS: usize = 200_000;
 
-/// A fast hasher for integer keys (the Firefox/rustc "Fx" multiply-rotate): the joint
-/// counts take millions of increments, where SipHash's DoS resistance buys nothing.
+/// A fast hasher for integer keys (the Firefox/rustc "Fx" multiply-rotate), and for token
+/// bytes eight at a time (see [`token_key`]): the maps are hit millions of times, where
+/// SipHash's DoS resistance buys nothing.
 #[derive(Default, Clone, Copy)]
 pub struct FxHasher(u64);
 
@@ -61,8 +62,9 @@ pub type Tokens = Vec<u32>;
 pub struct Lexicon {
     src_script: Option<Script>,
     tgt_script: Option<Script>,
-    src_vocab: FxMap<String, u32>,
-    tgt_vocab: FxMap<String, u32>,
+    /// Token ids by [`token_key`].
+    src_vocab: FxMap<u64, u32>,
+    tgt_vocab: FxMap<u64, u32>,
     /// For each source token id, its target partners with their Dice coefficient.
     links: Vec<Vec<(u32, f32)>>,
     /// For each target token id, whether it is a partner of some source token.
@@ -211,13 +213,13 @@ impl Lexicon {
         self.ids(text, self.tgt_script, &self.tgt_vocab)
     }
 
-    fn ids(&self, text: &str, script: Option<Script>, vocab: &FxMap<String, u32>) -> Tokens {
+    fn ids(&self, text: &str, script: Option<Script>, vocab: &FxMap<u64, u32>) -> Tokens {
         if vocab.is_empty() {
             return Vec::new();
         }
         let mut ids: Vec<u32> = Vec::new();
         each_token(text, script.unwrap_or(Script::Spaced), &mut String::new(), &mut |t| {
-            if let Some(&id) = vocab.get(t) {
+            if let Some(&id) = vocab.get(&token_key(t)) {
                 ids.push(id);
             }
         });
@@ -287,12 +289,25 @@ const STOP: &[&str] = &[
     "were", "what", "when", "where", "which", "who", "will", "with", "would", "you", "your",
 ];
 
+/// The key a token is known by: a 64-bit hash of its bytes, so that the vocabulary holds
+/// no strings and a lookup compares no bytes. Tokens shorter than 8 bytes (kanji bigrams,
+/// hangul stems, short words) never share a key, since the hash is one multiplication by an
+/// odd number there; longer ones could, with odds of about 2⁻⁶⁴ a pair, which would merely
+/// merge two tokens.
+pub fn token_key(token: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FxHasher::default();
+    h.write(token.as_bytes());
+    h.finish()
+}
+
 /// Token ids of one language: each distinct content token gets the next id. Batch
 /// alignment interns every line once and learns (and looks up) on the ids.
 #[derive(Debug, Clone)]
 pub struct Vocab {
     script: Script,
-    map: FxMap<String, u32>,
+    /// Ids by [`token_key`].
+    map: FxMap<u64, u32>,
     buf: String,
 }
 
@@ -307,14 +322,8 @@ impl Vocab {
         let mut out = Vec::new();
         let map = &mut self.map;
         each_token(text, self.script, &mut self.buf, &mut |t| {
-            let id = match map.get(t) {
-                Some(&id) => id,
-                None => {
-                    let id = map.len() as u32;
-                    map.insert(t.to_string(), id);
-                    id
-                }
-            };
+            let n = map.len() as u32;
+            let id = *map.entry(token_key(t)).or_insert(n);
             out.push(id);
         });
         out.sort_unstable();
@@ -437,6 +446,15 @@ mod tests {
         assert!(STOP.windows(2).all(|w| w[0] < w[1]));
         assert!(STOP.iter().all(|w| is_stop(w)));
         assert!(!is_stop("government") && !is_stop("th") && !is_stop("thes"));
+    }
+
+    #[test]
+    fn token_keys_differ() {
+        let words = ["政府", "政策", "정부", "govern", "government", "governments", "a", "ab", "ba"];
+        let mut keys: Vec<u64> = words.iter().map(|w| token_key(w)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), words.len());
     }
 
     #[test]
