@@ -41,7 +41,21 @@ pub fn extract_nfkc(norm: &str) -> Anchors {
     let mut non_latin_letters = 0usize;
     // A straight quote both opens and closes: count pairs.
     let mut straight_quotes = 0u8;
-    for c in norm.chars() {
+    // ASCII lines (most English ones) need only their punctuation counted: without
+    // non-Latin letters they are not `non_latin`, whatever their letter count.
+    let chars_to_scan = if norm.is_ascii() { "" } else { norm };
+    if norm.is_ascii() {
+        for b in norm.bytes() {
+            match b {
+                b'?' => a.punct[0] = a.punct[0].saturating_add(1),
+                b'!' => a.punct[1] = a.punct[1].saturating_add(1),
+                b'"' => straight_quotes = straight_quotes.saturating_add(1),
+                b'(' | b'[' => a.punct[3] = a.punct[3].saturating_add(1),
+                _ => {}
+            }
+        }
+    }
+    for c in chars_to_scan.chars() {
         if c.is_ascii() {
             // Most characters: ASCII letters, spaces and the punctuation classes.
             match c {

@@ -88,7 +88,12 @@ impl Side {
                 norm.extend(l.nfkc());
                 &norm
             };
-            total += norm.chars().filter(|c| !c.is_whitespace()).count() as f64;
+            total += if norm.is_ascii() {
+                // The ASCII characters `char::is_whitespace` takes: tab to carriage return, space.
+                norm.bytes().filter(|b| !matches!(b, b'\t'..=b'\r' | b' ')).count()
+            } else {
+                norm.chars().filter(|c| !c.is_whitespace()).count()
+            } as f64;
             len.push(total);
             anchors.push(anchors::extract_nfkc(norm));
         }
