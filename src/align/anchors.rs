@@ -41,10 +41,34 @@ pub fn extract_nfkc(norm: &str) -> Anchors {
     let mut non_latin_letters = 0usize;
     // A straight quote both opens and closes: count pairs.
     let mut straight_quotes = 0u8;
-    for c in norm.chars() {
-        if c.is_ascii_alphabetic() {
-            letters += 1;
-        } else if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
+    // ASCII lines (most English ones) need only their punctuation counted: without
+    // non-Latin letters they are not `non_latin`, whatever their letter count.
+    let chars_to_scan = if norm.is_ascii() { "" } else { norm };
+    if norm.is_ascii() {
+        for b in norm.bytes() {
+            match b {
+                b'?' => a.punct[0] = a.punct[0].saturating_add(1),
+                b'!' => a.punct[1] = a.punct[1].saturating_add(1),
+                b'"' => straight_quotes = straight_quotes.saturating_add(1),
+                b'(' | b'[' => a.punct[3] = a.punct[3].saturating_add(1),
+                _ => {}
+            }
+        }
+    }
+    for c in chars_to_scan.chars() {
+        if c.is_ascii() {
+            // Most characters: ASCII letters, spaces and the punctuation classes.
+            match c {
+                'a'..='z' | 'A'..='Z' => letters += 1,
+                '?' => a.punct[0] = a.punct[0].saturating_add(1),
+                '!' => a.punct[1] = a.punct[1].saturating_add(1),
+                '"' => straight_quotes = straight_quotes.saturating_add(1),
+                '(' | '[' => a.punct[3] = a.punct[3].saturating_add(1),
+                _ => {}
+            }
+            continue;
+        }
+        if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
             // Kana, kanji, hangul: letters, without the slow Unicode table lookup.
             letters += 1;
             non_latin_letters += 1;
@@ -127,22 +151,27 @@ fn numbers(s: &str, out: &mut Vec<u64>) {
         if k < chars.len() && chars[k] == ' ' {
             k += 1;
         }
-        let rest: String = chars[k..chars.len().min(k + 9)].iter().collect::<String>().to_lowercase();
-        let mult = if rest.starts_with('万') || rest.starts_with('만') {
+        // Compared char by char (lower-cased) rather than through a lower-cased copy.
+        let rest = &chars[k..];
+        let starts = |word: &str| {
+            let mut at = rest.iter();
+            word.chars().all(|w| at.next().is_some_and(|c| c.to_ascii_lowercase() == w))
+        };
+        let mult = if starts("万") || starts("만") {
             1e4
-        } else if rest.starts_with('億') || rest.starts_with('억') {
+        } else if starts("億") || starts("억") {
             1e8
-        } else if rest.starts_with('兆') || rest.starts_with('조') {
+        } else if starts("兆") || starts("조") {
             1e12
-        } else if rest.starts_with("thousand") {
+        } else if starts("thousand") {
             1e3
-        } else if rest.starts_with("million") {
+        } else if starts("million") {
             1e6
-        } else if rest.starts_with("billion") {
+        } else if starts("billion") {
             1e9
-        } else if rest.starts_with("trillion") {
+        } else if starts("trillion") {
             1e12
-        } else if rest.starts_with('千') || rest.starts_with('천') {
+        } else if starts("千") || starts("천") {
             1e3
         } else {
             1.0
@@ -150,13 +179,13 @@ fn numbers(s: &str, out: &mut Vec<u64>) {
         // 2万5千 style: add a following small number with its own multiplier.
         value *= mult;
         // Japanese era years: 令和5年 → 2023.
-        let before: String = chars[i.saturating_sub(digits + 2)..i.saturating_sub(digits)].iter().collect();
-        let era = match before.as_str() {
-            "令和" => Some(2018.0),
-            "平成" => Some(1988.0),
-            "昭和" => Some(1925.0),
-            "大正" => Some(1911.0),
-            "明治" => Some(1867.0),
+        let before = &chars[i.saturating_sub(digits + 2)..i.saturating_sub(digits)];
+        let era = match before {
+            ['令', '和'] => Some(2018.0),
+            ['平', '成'] => Some(1988.0),
+            ['昭', '和'] => Some(1925.0),
+            ['大', '正'] => Some(1911.0),
+            ['明', '治'] => Some(1867.0),
             _ => None,
         };
         if let Some(base) = era {
@@ -168,55 +197,56 @@ fn numbers(s: &str, out: &mut Vec<u64>) {
     }
 }
 
-fn hash(s: &str) -> u64 {
-    // FNV-1a: small, fast and stable across runs.
+/// FNV-1a of `s` lower-cased (ASCII): small, fast and stable across runs.
+fn hash_lower(s: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in s.bytes() {
-        h ^= u64::from(b);
+        h ^= u64::from(b.to_ascii_lowercase());
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
 }
 
 /// Latin tokens: letters/digits plus inner `.`, `-`, `/`, `:`, `@` (so URLs and e-mail
-/// addresses stay whole).
+/// addresses stay whole). Tokens are slices of `s`, hashed lower-cased without a copy.
 fn latin_tokens(s: &str, non_latin: bool, marked: &mut Vec<u64>, all: &mut Vec<u64>) {
+    if !s.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return;
+    }
     let mut first_word = true;
-    let mut tok = String::new();
-    let flush = |tok: &mut String, first_word: &mut bool, marked: &mut Vec<u64>, all: &mut Vec<u64>| {
+    let mut flush = |tok: &str, first_word: &mut bool| {
         let t = tok.trim_end_matches(['.', '-', '/', ':', '@']);
-        if t.chars().any(|c| c.is_ascii_alphabetic()) {
-            let lower = t.to_ascii_lowercase();
-            let h = hash(&lower);
+        if t.bytes().any(|c| c.is_ascii_alphabetic()) {
+            let h = hash_lower(t);
             all.push(h);
-            let has_digit = t.chars().any(|c| c.is_ascii_digit());
-            let inner_upper = t.chars().skip(1).any(|c| c.is_ascii_uppercase());
+            let has_digit = t.bytes().any(|c| c.is_ascii_digit());
+            let inner_upper = t.bytes().skip(1).any(|c| c.is_ascii_uppercase());
             let capital = t.starts_with(|c: char| c.is_ascii_uppercase());
-            let url = t.contains('.') || t.contains('/') || t.contains('@');
+            let url = t.contains(['.', '/', '@']);
             let notable =
                 if non_latin { t.len() >= 2 } else { has_digit || inner_upper || url || (capital && !*first_word) };
-            if notable && !(STOP.contains(&lower.as_str())) {
+            if notable && !STOP.iter().any(|w| w.eq_ignore_ascii_case(t)) {
                 marked.push(h);
             }
             *first_word = false;
         }
-        tok.clear();
     };
-    for c in s.chars() {
-        let inner = matches!(c, '.' | '-' | '/' | ':' | '@' | '\'' | '&') && !tok.is_empty();
+    let mut start: Option<usize> = None;
+    for (k, c) in s.char_indices() {
+        let inner = matches!(c, '.' | '-' | '/' | ':' | '@' | '\'' | '&') && start.is_some();
         if c.is_ascii_alphanumeric() || inner {
-            tok.push(c);
+            start.get_or_insert(k);
         } else {
-            if !tok.is_empty() {
-                flush(&mut tok, &mut first_word, marked, all);
+            if let Some(b) = start.take() {
+                flush(&s[b..k], &mut first_word);
             }
             if matches!(c, '.' | '?' | '!' | '"' | '“' | '「') {
                 first_word = true;
             }
         }
     }
-    if !tok.is_empty() {
-        flush(&mut tok, &mut first_word, marked, all);
+    if let Some(b) = start {
+        flush(&s[b..], &mut first_word);
     }
 }
 
@@ -225,7 +255,7 @@ const STOP: &[&str] = &["i", "mr", "mrs", "ms", "dr", "the", "a", "an", "it"];
 
 /// Hash of a lower-cased Latin token, as stored in [`Anchors::marked`] and [`Anchors::latin`].
 pub fn token_hash(token: &str) -> u64 {
-    hash(&token.to_ascii_lowercase())
+    hash_lower(token)
 }
 
 /// How many items two sorted slices share.

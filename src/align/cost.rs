@@ -3,7 +3,9 @@
 
 use super::anchors::{self, Anchors};
 use super::length::LengthModel;
-use super::lexicon::{Lexicon, Tokens};
+use std::cell::RefCell;
+
+use super::lexicon::{FxMap, Lexicon, Tokens};
 use unicode_normalization::UnicodeNormalization;
 
 /// The tunable weights of the cost. [`Default`] is what tomo uses.
@@ -58,7 +60,7 @@ impl Params {
     }
 }
 
-/// One side's features.
+/// One side's features, computed once per line so that a bead's cost only combines them.
 pub struct Side {
     /// Prefix sums of sentence lengths: `len[k]` = characters of lines `0..k`.
     pub len: Vec<f64>,
@@ -75,13 +77,25 @@ impl Side {
         len.push(0.0);
         let mut total = 0.0;
         let mut anchors = Vec::with_capacity(lines.len());
+        let mut norm = String::new();
         for l in lines {
-            // One NFKC pass serves both the length (no whitespace) and the anchors; ASCII
-            // is its own NFKC.
-            let norm: String = if l.is_ascii() { (*l).to_string() } else { l.nfkc().collect() };
-            total += norm.chars().filter(|c| !c.is_whitespace()).count() as f64;
+            // One NFKC pass serves both the length (no whitespace) and the anchors; most
+            // lines (ASCII, kana, kanji, hangul) are their own NFKC and skip it.
+            let norm: &str = if is_nfkc_stable(l) {
+                l
+            } else {
+                norm.clear();
+                norm.extend(l.nfkc());
+                &norm
+            };
+            total += if norm.is_ascii() {
+                // The ASCII characters `char::is_whitespace` takes: tab to carriage return, space.
+                norm.bytes().filter(|b| !matches!(b, b'\t'..=b'\r' | b' ')).count()
+            } else {
+                norm.chars().filter(|c| !c.is_whitespace()).count()
+            } as f64;
             len.push(total);
-            anchors.push(anchors::extract_nfkc(&norm));
+            anchors.push(anchors::extract_nfkc(norm));
         }
         Side { len, anchors, tokens: lines.iter().map(|l| tokens(l)).collect() }
     }
@@ -89,6 +103,17 @@ impl Side {
     fn chars(&self, i: usize, d: usize) -> f64 {
         self.len[i + d] - self.len[i]
     }
+}
+
+/// Whether every character of `s` is one NFKC leaves alone and that no neighbour can
+/// combine with: ASCII, hiragana, katakana, CJK ideographs, precomposed hangul and the
+/// usual CJK punctuation. A cheap check that spares most lines the normalizer.
+fn is_nfkc_stable(s: &str) -> bool {
+    s.is_ascii()
+        || s.chars().all(|c| {
+            matches!(c as u32, 0x00..=0x7F | 0x3001..=0x3002 | 0x300C..=0x300F | 0x3041..=0x3096 | 0x30A1..=0x30FA
+            | 0x30FC | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
+        })
 }
 
 /// How many of `a`'s numbers (over lines) are found in `b`'s, and how many are not.
@@ -110,20 +135,174 @@ fn cross(a: &[Anchors], b: &[Anchors], field: fn(&Anchors) -> &[u64], other: fn(
     (hit, miss)
 }
 
+/// A line's anchors as bit sets over the document's distinct values (numbers and Latin
+/// tokens of both sides, interned per document), so that a bead's shared and missing
+/// anchors are a few AND/popcounts. Only when the document has at most 64 distinct values
+/// of each kind: longer documents use the sorted lists ([`cross`]).
+#[derive(Clone, Copy, Default)]
+struct Bits {
+    numbers: u64,
+    marked: u64,
+    latin: u64,
+    /// Bit k: punctuation class k occurs.
+    punct: u8,
+    non_latin: bool,
+}
+
+impl Bits {
+    fn or(lines: &[Bits]) -> Bits {
+        let mut u = Bits { non_latin: true, ..Bits::default() };
+        for b in lines {
+            u.numbers |= b.numbers;
+            u.marked |= b.marked;
+            u.latin |= b.latin;
+            u.punct |= b.punct;
+            u.non_latin &= b.non_latin;
+        }
+        u
+    }
+}
+
+/// Per-line bit sets of both sides of a document, when its values fit in 64 bits. Only
+/// marked Latin tokens are interned: a line's other Latin tokens matter only where they
+/// meet a marked one, so they are kept only when they equal one.
+fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
+    let mut numbers: Vec<u64> = Vec::new();
+    let mut marked: Vec<u64> = Vec::new();
+    for a in src.anchors.iter().chain(&tgt.anchors) {
+        numbers.extend_from_slice(&a.numbers);
+        marked.extend_from_slice(&a.marked);
+        // Stop early on long documents: the sorted lists serve them.
+        if numbers.len() > 256 || marked.len() > 256 {
+            for v in [&mut numbers, &mut marked] {
+                v.sort_unstable();
+                v.dedup();
+            }
+            if numbers.len() > 64 || marked.len() > 64 {
+                return None;
+            }
+        }
+    }
+    for v in [&mut numbers, &mut marked] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    if numbers.len() > 64 || marked.len() > 64 {
+        return None;
+    }
+    let set = |values: &[u64], of: &[u64]| -> u64 {
+        if values.is_empty() {
+            return 0;
+        }
+        of.iter().fold(0, |m, v| m | values.binary_search(v).map_or(0, |k| 1 << k))
+    };
+    let bits = |side: &Side| -> Vec<Bits> {
+        side.anchors
+            .iter()
+            .map(|a| Bits {
+                numbers: set(&numbers, &a.numbers),
+                marked: set(&marked, &a.marked),
+                latin: set(&marked, &a.latin),
+                punct: (0..anchors::PUNCT_CLASSES).fold(0, |m, k| m | (u8::from(a.punct[k] > 0) << k)),
+                non_latin: a.non_latin,
+            })
+            .collect()
+    };
+    Some(DocBits::new(bits(src), bits(tgt)))
+}
+
+/// The bit sets a bead's cost reads, combined ahead: for each side, the union of every
+/// run of 1, 2 and 3 lines, and the union of the window around each position that a
+/// deletion looks at (see [`CostModel::deletion`]).
+struct DocBits {
+    src_runs: [Vec<Bits>; 3],
+    tgt_runs: [Vec<Bits>; 3],
+    src_near: Vec<Bits>,
+    tgt_near: Vec<Bits>,
+}
+
+impl DocBits {
+    fn new(src: Vec<Bits>, tgt: Vec<Bits>) -> DocBits {
+        let runs = |lines: &[Bits]| -> [Vec<Bits>; 3] {
+            std::array::from_fn(|d| lines.windows(d + 1).map(Bits::or).collect())
+        };
+        // A deletion at position `at` looks at lines at-W..at+W of the other side.
+        let near = |lines: &[Bits]| -> Vec<Bits> {
+            (0..=lines.len())
+                .map(|at| Bits::or(&lines[at.saturating_sub(DELETION_WINDOW)..(at + DELETION_WINDOW).min(lines.len())]))
+                .collect()
+        };
+        DocBits { src_near: near(&src), tgt_near: near(&tgt), src_runs: runs(&src), tgt_runs: runs(&tgt) }
+    }
+
+    /// The union of source lines `i..i+di` (`di` of 1 to 3).
+    fn src(&self, i: usize, di: usize) -> &Bits {
+        &self.src_runs[di - 1][i]
+    }
+
+    /// The union of target lines `j..j+dj` (`dj` of 1 to 3).
+    fn tgt(&self, j: usize, dj: usize) -> &Bits {
+        &self.tgt_runs[dj - 1][j]
+    }
+}
+
+/// Lexicon match masks per (source line, target line): for documents of ordinary size a
+/// dense table filled up front; for very long ones a map filled as the DP asks (its band
+/// touches only a thin diagonal of the grid).
+enum LexCache {
+    Dense { m: usize, masks: Vec<u64> },
+    Sparse(RefCell<FxMap<usize, u64>>),
+}
+
+/// Largest grid (source × target lines) whose lexicon masks are kept in a dense table.
+const DENSE_LEX_CACHE: usize = 1 << 16;
+
+/// All match masks of a document at once: each target id's lines are looked up once per
+/// link of each source token, instead of each link being searched in every target line.
+fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
+    let m = tgt.tokens.len();
+    let mut masks = vec![0u64; src.tokens.len() * m];
+    // Target lines of each target id: `lines[span]` for the span the map gives.
+    let mut where_: Vec<(u32, u32)> =
+        tgt.tokens.iter().enumerate().flat_map(|(b, t)| t.iter().map(move |&y| (y, b as u32))).collect();
+    where_.sort_unstable();
+    let mut spans: FxMap<u32, (u32, u32)> = FxMap::default();
+    spans.reserve(where_.len());
+    for (k, &(y, _)) in where_.iter().enumerate() {
+        spans.entry(y).or_insert((k as u32, k as u32)).1 = k as u32 + 1;
+    }
+    for (a, toks) in src.tokens.iter().enumerate() {
+        let row = &mut masks[a * m..(a + 1) * m];
+        for (k, &x) in toks.iter().take(64).enumerate() {
+            for &(y, _) in lex.links(x) {
+                if let Some(&(from, to)) = spans.get(&y) {
+                    for &(_, b) in &where_[from as usize..to as usize] {
+                        row[b as usize] |= 1 << k;
+                    }
+                }
+            }
+        }
+    }
+    masks
+}
+
 /// The bead cost model for one document pair.
 pub struct CostModel<'a> {
-    /// Weights.
-    pub params: &'a Params,
-    /// Length model, source → target.
-    pub length: LengthModel,
-    /// Lexicon, if any.
-    pub lexicon: Option<&'a Lexicon>,
-    /// Source features.
-    pub src: &'a Side,
-    /// Target features.
-    pub tgt: &'a Side,
-    /// Lexicon match masks per (source line, target line), filled as the DP asks.
-    pub lex_cache: std::cell::RefCell<super::lexicon::FxMap<usize, u64>>,
+    params: &'a Params,
+    length: LengthModel,
+    lexicon: Option<&'a Lexicon>,
+    src: &'a Side,
+    tgt: &'a Side,
+    /// Per-line anchor bit sets, when the document is small enough (see [`Bits`]).
+    bits: Option<DocBits>,
+    /// Per source line: its lexicon tokens (at most 64), for the bound on lexical evidence.
+    n_tokens: Vec<usize>,
+    /// Prefix sums over source and target lines of an upper bound on what each line's
+    /// anchors and tokens can take off a bead's cost, so that most beads are dismissed
+    /// on their prior alone (see [`CostModel::cost`]).
+    src_bound: Vec<f64>,
+    tgt_bound: Vec<f64>,
+    lex_cache: LexCache,
 }
 
 /// The share of a line's tokens with a partner across that counts as neutral evidence.
@@ -132,7 +311,55 @@ const LEX_BASELINE: f64 = 0.35;
 /// How far (in lines, scaled to the other side) a deleted line's anchors are looked for.
 const DELETION_WINDOW: usize = 3;
 
-impl CostModel<'_> {
+impl<'a> CostModel<'a> {
+    /// The cost model of a document whose two sides' features are `src` and `tgt`.
+    pub fn new(
+        params: &'a Params,
+        length: LengthModel,
+        lexicon: Option<&'a Lexicon>,
+        src: &'a Side,
+        tgt: &'a Side,
+    ) -> CostModel<'a> {
+        let (n, m) = (src.anchors.len(), tgt.anchors.len());
+        let lex_cache = match lexicon {
+            Some(lex) if n * m <= DENSE_LEX_CACHE => LexCache::Dense { m, masks: dense_masks(lex, src, tgt) },
+            _ => LexCache::Sparse(RefCell::default()),
+        };
+        let n_tokens: Vec<usize> = src.tokens.iter().map(|t| t.len().min(64)).collect();
+        // What a line can contribute to a bead's bonus: its numbers all shared, its marked
+        // tokens all found, each of its punctuation classes matched, its tokens all linked.
+        let lex_weight = if lexicon.is_some() { params.lexicon * (1.0 - LEX_BASELINE) } else { 0.0 };
+        let prefix = |values: &mut dyn Iterator<Item = f64>| -> Vec<f64> {
+            let mut out = vec![0.0];
+            let mut total = 0.0;
+            for v in values {
+                total += v;
+                out.push(total);
+            }
+            out
+        };
+        let punct_classes = |a: &Anchors| a.punct.iter().filter(|&&c| c > 0).count() as f64;
+        let src_bound = prefix(&mut src.anchors.iter().zip(&n_tokens).map(|(a, &t)| {
+            params.num_shared * a.numbers.len() as f64
+                + params.latin_shared * a.marked.len() as f64
+                + params.punct * punct_classes(a)
+                + lex_weight * (t as f64).min(8.0)
+        }));
+        let tgt_bound = prefix(&mut tgt.anchors.iter().map(|a| params.latin_shared * a.marked.len() as f64));
+        CostModel {
+            params,
+            length,
+            lexicon,
+            src,
+            tgt,
+            bits: doc_bits(src, tgt),
+            n_tokens,
+            src_bound,
+            tgt_bound,
+            lex_cache,
+        }
+    }
+
     /// Cost of the bead of source lines `i..i+di` and target lines `j..j+dj`, and the index
     /// of its shape in [`super::dp::SHAPES`].
     ///
@@ -141,40 +368,79 @@ impl CostModel<'_> {
     /// bead would have to beat, so the result of the DP is the same, only faster.
     pub fn cost(&self, shape: usize, i: usize, di: usize, j: usize, dj: usize, budget: f64) -> f64 {
         let p = self.params;
-        let mut cost = p.prior[shape];
+        let prior = p.prior[shape];
         if di == 0 || dj == 0 {
-            return cost + self.deletion(i, di, j, dj);
+            return prior + self.deletion(i, di, j, dj);
         }
-        let bonus = self.max_bonus(i, di, j, dj);
-        if cost - bonus >= budget {
-            return cost - bonus;
+        // Most beads lose on their prior alone: no evidence they could have would save them.
+        let bound = self.src_bound[i + di] - self.src_bound[i] + self.tgt_bound[j + dj] - self.tgt_bound[j];
+        if prior - bound >= budget {
+            return prior - bound;
         }
-        cost += self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
-        if cost - bonus >= budget {
-            return cost - bonus;
+        // Anchors are cheap (bit sets) and exact; the lexicon, dearer, is bounded first.
+        let anchor = self.anchor_evidence(i, di, j, dj);
+        let lex_bonus = self.max_lex_bonus(i, di);
+        let floor = prior + anchor - lex_bonus;
+        if floor >= budget {
+            return floor;
         }
-        cost += self.evidence(i, di, j, dj);
-        cost
+        let length = self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
+        if floor + length >= budget {
+            return floor + length;
+        }
+        prior + length + anchor + self.lexical_evidence(i, di, j, dj)
     }
 
-    /// An upper bound on how much [`evidence`](Self::evidence) can lower a bead's cost.
-    fn max_bonus(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
-        let p = self.params;
-        let a = &self.src.anchors[i..i + di];
-        let b = &self.tgt.anchors[j..j + dj];
-        let numbers: usize = a.iter().map(|x| x.numbers.len()).sum();
-        let marked: usize = a.iter().chain(b).map(|x| x.marked.len()).sum();
-        let mut bonus = p.num_shared * numbers as f64 + p.latin_shared * marked as f64;
-        bonus += p.punct * anchors::PUNCT_CLASSES as f64;
-        if self.lexicon.is_some() {
-            let tokens: usize = self.src.tokens[i..i + di].iter().map(|t| t.len().min(64)).sum();
-            bonus += p.lexicon * (tokens as f64).min(8.0) * (1.0 - LEX_BASELINE);
+    /// An upper bound on how much [`lexical_evidence`](Self::lexical_evidence) can lower a
+    /// bead's cost.
+    fn max_lex_bonus(&self, i: usize, di: usize) -> f64 {
+        if self.lexicon.is_none() {
+            return 0.0;
         }
-        bonus
+        let tokens: usize = self.n_tokens[i..i + di].iter().sum();
+        self.params.lexicon * (tokens as f64).min(8.0) * (1.0 - LEX_BASELINE)
     }
 
     /// Anchor and lexicon evidence for a non-null bead (negative is good).
     pub fn evidence(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
+        self.anchor_evidence(i, di, j, dj) + self.lexical_evidence(i, di, j, dj)
+    }
+
+    /// Evidence of numbers, Latin tokens and punctuation.
+    fn anchor_evidence(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
+        let p = self.params;
+        let Some(bits) = &self.bits else { return self.anchor_evidence_lists(i, di, j, dj) };
+        let (a, b) = (bits.src(i, di), bits.tgt(j, dj));
+        let count = |x: u64| f64::from(x.count_ones());
+        let mut cost = 0.0;
+        if a.numbers | b.numbers != 0 {
+            let hit = count(a.numbers & b.numbers);
+            let miss = count(a.numbers & !b.numbers) + count(b.numbers & !a.numbers);
+            cost += -p.num_shared * hit + p.num_missing * miss;
+        }
+        if a.marked | b.marked != 0 {
+            let (hit_a, miss_a) = (count(a.marked & b.latin), count(a.marked & !b.latin));
+            let (hit_b, miss_b) = (count(b.marked & a.latin), count(b.marked & !a.latin));
+            let mut miss = 0.0;
+            if a.non_latin || !b.non_latin {
+                miss += miss_a;
+            }
+            if b.non_latin || !a.non_latin {
+                miss += miss_b;
+            }
+            cost += -p.latin_shared * hit_a.max(hit_b) + p.latin_missing * miss;
+        }
+        // A class on both sides is shared evidence, on one side only a mismatch. (Four bits:
+        // a table, as the baseline x86-64 target has no popcount instruction.)
+        const _: () = assert!(anchors::PUNCT_CLASSES == 4);
+        const BITS4: [i8; 16] = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+        let punct = BITS4[usize::from(a.punct ^ b.punct)] - BITS4[usize::from(a.punct & b.punct)];
+        cost + p.punct * f64::from(punct)
+    }
+
+    /// [`anchor_evidence`](Self::anchor_evidence) on the sorted lists, for documents with
+    /// too many distinct anchors for bit sets.
+    fn anchor_evidence_lists(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
         let p = self.params;
         let a = &self.src.anchors[i..i + di];
         let b = &self.tgt.anchors[j..j + dj];
@@ -208,59 +474,77 @@ impl CostModel<'_> {
                 cost += p.punct;
             }
         }
-        if let Some(lex) = self.lexicon {
-            let mut hit = 0;
-            let mut total = 0;
-            for a in i..i + di {
-                let n = self.src.tokens[a].len().min(64);
-                if n == 0 {
-                    continue;
-                }
-                total += n;
-                let mut mask = 0u64;
-                for b in j..j + dj {
-                    mask |= self.lex_mask(lex, a, b);
-                }
-                hit += mask.count_ones() as usize;
-            }
-            if total > 0 {
-                let frac = hit as f64 / total as f64;
-                let weight = (total as f64).min(8.0);
-                cost += p.lexicon * weight * (LEX_BASELINE - frac);
-            }
-        }
         cost
+    }
+
+    /// Lexical evidence: the share of the source lines' tokens with a partner among the
+    /// target lines', against a baseline.
+    fn lexical_evidence(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
+        let Some(lex) = self.lexicon else { return 0.0 };
+        let mut hit = 0;
+        let mut total = 0;
+        for a in i..i + di {
+            let n = self.n_tokens[a];
+            if n == 0 {
+                continue;
+            }
+            total += n;
+            let mut mask = 0u64;
+            for b in j..j + dj {
+                mask |= self.lex_mask(lex, a, b);
+            }
+            hit += mask.count_ones() as usize;
+        }
+        if total == 0 {
+            return 0.0;
+        }
+        let frac = hit as f64 / total as f64;
+        let weight = (total as f64).min(8.0);
+        self.params.lexicon * weight * (LEX_BASELINE - frac)
     }
 
     /// Which of source line `a`'s (first 64) tokens have a partner in target line `b`, as a
     /// bit mask; computed once per line pair.
     fn lex_mask(&self, lex: &Lexicon, a: usize, b: usize) -> u64 {
-        let key = a * self.tgt.tokens.len() + b;
-        if let Some(&m) = self.lex_cache.borrow().get(&key) {
-            return m;
+        match &self.lex_cache {
+            LexCache::Dense { m, masks } => masks[a * m + b],
+            LexCache::Sparse(map) => {
+                let key = a * self.tgt.tokens.len() + b;
+                if let Some(&m) = map.borrow().get(&key) {
+                    return m;
+                }
+                let m = lex.match_mask(&self.src.tokens[a], &self.tgt.tokens[b]);
+                map.borrow_mut().insert(key, m);
+                m
+            }
         }
-        let m = lex.match_mask(&self.src.tokens[a], &self.tgt.tokens[b]);
-        self.lex_cache.borrow_mut().insert(key, m);
-        m
     }
 
     /// Extra cost of leaving lines unaligned: their anchors found on the other side near
     /// where they would go make the deletion unlikely.
     fn deletion(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
-        let (mine, other, at) = if dj == 0 {
-            (&self.src.anchors[i..i + di], &self.tgt.anchors, j)
+        let (mine, at, n_other) =
+            if dj == 0 { (i..i + di, j, self.tgt.anchors.len()) } else { (j..j + dj, i, self.src.anchors.len()) };
+        let near = at.saturating_sub(DELETION_WINDOW)..(at + DELETION_WINDOW).min(n_other);
+        if let Some(bits) = &self.bits {
+            let (a, b) =
+                if dj == 0 { (bits.src(i, di), &bits.tgt_near[j]) } else { (bits.tgt(j, dj), &bits.src_near[i]) };
+            if a.numbers | a.marked == 0 {
+                return 0.0;
+            }
+            let hits = (a.numbers & b.numbers).count_ones() + (a.marked & b.latin).count_ones();
+            return self.params.deletion_anchor * f64::from(hits);
+        }
+        let (mine, other) = if dj == 0 {
+            (&self.src.anchors[mine], &self.tgt.anchors[near])
         } else {
-            (&self.tgt.anchors[j..j + dj], &self.src.anchors, i)
+            (&self.tgt.anchors[mine], &self.src.anchors[near])
         };
-        let n_other = other.len();
         if mine.iter().all(|x| x.numbers.is_empty() && x.marked.is_empty()) {
             return 0.0;
         }
-        let lo = at.saturating_sub(DELETION_WINDOW);
-        let hi = (at + DELETION_WINDOW).min(n_other);
-        let near = &other[lo..hi];
-        let (num_hit, _) = cross(mine, near, |x| &x.numbers, |x| &x.numbers);
-        let (lat_hit, _) = cross(mine, near, |x| &x.marked, |x| &x.latin);
+        let (num_hit, _) = cross(mine, other, |x| &x.numbers, |x| &x.numbers);
+        let (lat_hit, _) = cross(mine, other, |x| &x.marked, |x| &x.latin);
         self.params.deletion_anchor * (num_hit + lat_hit) as f64
     }
 }

@@ -37,8 +37,59 @@ pub struct Step {
 /// The best path from (0,0) to (n,m) under `cost(shape, i, di, j, dj, budget)` (finite
 /// costs; `shape` indexes [`SHAPES`]). `budget` is what the bead must cost less than to
 /// matter; a cost function may return any value at or above it once it knows it cannot.
-pub fn best_path(n: usize, m: usize, cost: &mut dyn FnMut(usize, usize, usize, usize, usize, f64) -> f64) -> Vec<Step> {
+/// Generic over the cost function so that it is inlined into the inner loop.
+pub fn best_path(
+    n: usize,
+    m: usize,
+    cost: &mut impl FnMut(usize, usize, usize, usize, usize, f64) -> f64,
+) -> Vec<Step> {
     let (lo, hi) = band(n, m);
+    best_path_in(n, m, &lo, &hi, cost)
+}
+
+/// Lines on each side of an earlier path that [`best_path_near`] searches.
+pub const NEAR: usize = 3;
+
+/// [`best_path`] inside a corridor of [`NEAR`] lines around an earlier path `near` (of the
+/// same grid): a second pass with a better cost model corrects a first pass locally, so
+/// it need not search the whole band again. The earlier path lies inside the corridor,
+/// so a path always exists.
+pub fn best_path_near(
+    n: usize,
+    m: usize,
+    near: &[Step],
+    cost: &mut impl FnMut(usize, usize, usize, usize, usize, f64) -> f64,
+) -> Vec<Step> {
+    let mut lo = vec![usize::MAX; n + 1];
+    let mut hi = vec![0; n + 1];
+    for s in near {
+        for r in s.i..=s.i + s.di {
+            lo[r] = lo[r].min(s.j);
+            hi[r] = hi[r].max(s.j + s.dj);
+        }
+    }
+    // Rows the earlier path did not reach (only when it does not cover the grid) get
+    // the whole row; the rest are widened by NEAR.
+    for r in 0..=n {
+        if lo[r] > hi[r] {
+            (lo[r], hi[r]) = (0, m);
+        }
+        lo[r] = lo[r].saturating_sub(NEAR);
+        hi[r] = (hi[r] + NEAR).min(m);
+    }
+    lo[0] = 0;
+    hi[n] = m;
+    best_path_in(n, m, &lo, &hi, cost)
+}
+
+/// The best path inside the band of target columns `lo[i]..=hi[i]` of each source row.
+fn best_path_in(
+    n: usize,
+    m: usize,
+    lo: &[usize],
+    hi: &[usize],
+    cost: &mut impl FnMut(usize, usize, usize, usize, usize, f64) -> f64,
+) -> Vec<Step> {
     let mut offset = Vec::with_capacity(n + 2);
     let mut total = 0usize;
     for i in 0..=n {
@@ -134,6 +185,21 @@ mod tests {
         let p = best_path(5, 5, &mut |_, _, di, _, dj, _| if di == 1 && dj == 1 { 0.1 } else { 5.0 });
         assert_eq!(p.len(), 5);
         assert!(covers(&p, 5, 5));
+    }
+
+    #[test]
+    fn near_an_earlier_path_finds_the_same_best() {
+        // A cost with a clear optimum off the diagonal: a 2-1 bead at row 4 and a 1-0 at 9.
+        let mut cost = |_: usize, i: usize, di: usize, _: usize, dj: usize, _: f64| match (i, di, dj) {
+            (4, 2, 1) | (9, 1, 0) => 0.0,
+            (_, 1, 1) => 1.0,
+            _ => 6.0,
+        };
+        let full = best_path(30, 28, &mut cost);
+        let diagonal: Vec<Step> =
+            best_path(30, 28, &mut |_, _, di, _, dj, _| if di == 1 && dj == 1 { 0.0 } else { 1.0 });
+        assert_eq!(best_path_near(30, 28, &diagonal, &mut cost), full);
+        assert!(covers(&best_path_near(30, 28, &full, &mut cost), 30, 28));
     }
 
     #[test]

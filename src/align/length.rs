@@ -80,7 +80,7 @@ impl LengthModel {
     pub fn cost_with_tail(&self, src: f64, tgt: f64, tail: f64) -> f64 {
         let mean = ((src + tgt / self.c) / 2.0).max(1.0);
         let delta = ((tgt - self.c * src) / (self.s2 * mean).sqrt()).abs();
-        let cost = if delta <= tail { neg_ln_two_tail(delta) } else { neg_ln_two_tail(tail) + tail * (delta - tail) };
+        let cost = if delta <= tail { tail_cost(delta) } else { tail_cost(tail) + tail * (delta - tail) };
         cost.min(60.0)
     }
 }
@@ -93,6 +93,28 @@ fn density(lang: &Lang) -> f64 {
         Script::Chinese => 0.35,
         Script::Korean => 0.5,
     }
+}
+
+/// Steps per unit of the table of [`neg_ln_two_tail`].
+const TABLE_STEPS: f64 = 512.0;
+/// The table covers `0..=TABLE_MAX`; beyond, the function is computed.
+const TABLE_MAX: f64 = 8.0;
+
+/// [`neg_ln_two_tail`] from a table, linearly interpolated (error below 1e-6 nats, far
+/// below any difference between two beads that matters): the DP asks for it in nearly
+/// every cell, and the logarithm and polynomial were most of a bead's cost.
+fn tail_cost(x: f64) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    if x.is_nan() || x >= TABLE_MAX {
+        return neg_ln_two_tail(x);
+    }
+    let table = TABLE.get_or_init(|| {
+        (0..=(TABLE_MAX * TABLE_STEPS) as usize + 1).map(|k| neg_ln_two_tail(k as f64 / TABLE_STEPS)).collect()
+    });
+    let at = x * TABLE_STEPS;
+    let k = at as usize;
+    let frac = at - k as f64;
+    table[k] + (table[k + 1] - table[k]) * frac
 }
 
 /// `−ln(2(1 − Φ(x)))` = `−ln erfc(x/√2)` for `x ≥ 0`, without underflow (the
@@ -159,6 +181,14 @@ mod tests {
             last = c;
         }
         assert!(m.cost(0.0, 0.0).is_finite());
+    }
+
+    #[test]
+    fn table_matches_the_function() {
+        for k in 0..4000 {
+            let x = f64::from(k) * 0.0023;
+            assert!((tail_cost(x) - neg_ln_two_tail(x)).abs() < 1e-6, "{x}");
+        }
     }
 
     #[test]

@@ -22,8 +22,9 @@ const MAX_LINKS: usize = 6;
 /// Pairs read from a memory at most (the newest are as good as all for a lexicon).
 const MAX_PAIRS: usize = 200_000;
 
-/// A fast hasher for integer keys (the Firefox/rustc "Fx" multiply-rotate): the joint
-/// counts take millions of increments, where SipHash's DoS resistance buys nothing.
+/// A fast hasher for integer keys (the Firefox/rustc "Fx" multiply-rotate), and for token
+/// bytes eight at a time (see [`token_key`]): the maps are hit millions of times, where
+/// SipHash's DoS resistance buys nothing.
 #[derive(Default, Clone, Copy)]
 pub struct FxHasher(u64);
 
@@ -32,9 +33,15 @@ impl std::hash::Hasher for FxHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.write_u64(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
         }
+        let mut last = 0u64;
+        for (k, &b) in chunks.remainder().iter().enumerate() {
+            last |= u64::from(b) << (8 * k);
+        }
+        self.write_u64(last ^ (bytes.len() as u64) << 56);
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
@@ -55,10 +62,13 @@ pub type Tokens = Vec<u32>;
 pub struct Lexicon {
     src_script: Option<Script>,
     tgt_script: Option<Script>,
-    src_vocab: HashMap<String, u32>,
-    tgt_vocab: HashMap<String, u32>,
+    /// Token ids by [`token_key`].
+    src_vocab: FxMap<u64, u32>,
+    tgt_vocab: FxMap<u64, u32>,
     /// For each source token id, its target partners with their Dice coefficient.
     links: Vec<Vec<(u32, f32)>>,
+    /// For each target token id, whether it is a partner of some source token.
+    used_tgt: Vec<bool>,
     pairs: usize,
 }
 
@@ -66,29 +76,28 @@ impl Lexicon {
     /// Learn from sentence pairs of `src` → `tgt` text.
     pub fn learn<'a>(src: &Lang, tgt: &Lang, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Lexicon {
         let (ss, ts) = (src.script(), tgt.script());
-        let mut src_vocab: HashMap<String, u32> = HashMap::new();
-        let mut tgt_vocab: HashMap<String, u32> = HashMap::new();
-        let mut docs: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
-        let intern = |vocab: &mut HashMap<String, u32>, toks: Vec<String>| -> Vec<u32> {
-            let mut ids: Vec<u32> = toks
-                .into_iter()
-                .map(|t| {
-                    let n = vocab.len() as u32;
-                    *vocab.entry(t).or_insert(n)
-                })
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        };
-        for (s, t) in pairs {
-            let a = intern(&mut src_vocab, tokens(s, ss));
-            let b = intern(&mut tgt_vocab, tokens(t, ts));
-            docs.push((a, b));
-        }
+        let mut src_vocab = Vocab::new(ss);
+        let mut tgt_vocab = Vocab::new(ts);
+        let docs: Vec<(Tokens, Tokens)> =
+            pairs.into_iter().map(|(s, t)| (src_vocab.ids(s), tgt_vocab.ids(t))).collect();
+        Lexicon::learn_ids(src_vocab, tgt_vocab, docs.iter().map(|(a, b)| (a.as_slice(), b.as_slice())))
+    }
+
+    /// Learn from sentence pairs already interned in `src_vocab` and `tgt_vocab` (sorted,
+    /// deduplicated ids, as [`Vocab::ids`] gives). The lexicon keeps the vocabularies' ids,
+    /// so ids interned before stay valid: see [`Lexicon::known_src`].
+    pub fn learn_ids<'a>(
+        src_vocab: Vocab,
+        tgt_vocab: Vocab,
+        pairs: impl IntoIterator<Item = (&'a [u32], &'a [u32])> + Clone,
+    ) -> Lexicon {
+        let (ss, ts) = (src_vocab.script, tgt_vocab.script);
+        let (mut src_vocab, mut tgt_vocab) = (src_vocab.map, tgt_vocab.map);
         let mut fs = vec![0u32; src_vocab.len()];
         let mut ft = vec![0u32; tgt_vocab.len()];
-        for (a, b) in &docs {
+        let mut n_pairs = 0;
+        for (a, b) in pairs.clone() {
+            n_pairs += 1;
             for &x in a {
                 fs[x as usize] += 1;
             }
@@ -96,32 +105,48 @@ impl Lexicon {
                 ft[y as usize] += 1;
             }
         }
-        // A token seen fewer than MIN_JOINT times cannot co-occur that often: leave it out
-        // of the quadratic part.
-        let mut joint: FxMap<u64, u32> = FxMap::default();
-        let mut xs: Vec<u32> = Vec::new();
-        let mut ys: Vec<u32> = Vec::new();
-        for (a, b) in &docs {
-            xs.clear();
-            xs.extend(a.iter().copied().filter(|&x| fs[x as usize] >= MIN_JOINT));
-            ys.clear();
-            ys.extend(b.iter().copied().filter(|&y| ft[y as usize] >= MIN_JOINT));
-            for &x in &xs {
-                for &y in &ys {
-                    *joint.entry(u64::from(x) << 32 | u64::from(y)).or_insert(0) += 1;
-                }
+        // Joint counts per source token over its pairs (an inverted index), into a dense
+        // counter over target ids: no hashing in the quadratic part. A token seen fewer
+        // than MIN_JOINT times cannot co-occur that often and is left out of it.
+        let mut posting_start = vec![0usize; src_vocab.len() + 1];
+        for (x, &f) in fs.iter().enumerate() {
+            posting_start[x + 1] = posting_start[x] + if f >= MIN_JOINT { f as usize } else { 0 };
+        }
+        let mut postings = vec![0u32; posting_start[src_vocab.len()]];
+        let mut filled = posting_start.clone();
+        let mut targets: Vec<u32> = Vec::new();
+        let mut target_start: Vec<usize> = vec![0];
+        for (k, (a, b)) in pairs.into_iter().enumerate() {
+            for &x in a.iter().filter(|&&x| fs[x as usize] >= MIN_JOINT) {
+                postings[filled[x as usize]] = k as u32;
+                filled[x as usize] += 1;
             }
+            targets.extend(b.iter().copied().filter(|&y| ft[y as usize] >= MIN_JOINT));
+            target_start.push(targets.len());
         }
         let mut links: Vec<Vec<(u32, f32)>> = vec![Vec::new(); src_vocab.len()];
-        for (key, n) in joint {
-            let (x, y) = ((key >> 32) as u32, key as u32);
-            if n < MIN_JOINT {
-                continue;
+        let mut joint = vec![0u32; tgt_vocab.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for x in 0..src_vocab.len() {
+            for &k in &postings[posting_start[x]..posting_start[x + 1]] {
+                for &y in &targets[target_start[k as usize]..target_start[k as usize + 1]] {
+                    if joint[y as usize] == 0 {
+                        touched.push(y);
+                    }
+                    joint[y as usize] += 1;
+                }
             }
-            let dice = 2.0 * n as f32 / (fs[x as usize] + ft[y as usize]) as f32;
-            if dice >= MIN_DICE {
-                links[x as usize].push((y, dice));
+            for &y in &touched {
+                let n = std::mem::take(&mut joint[y as usize]);
+                if n < MIN_JOINT {
+                    continue;
+                }
+                let dice = 2.0 * n as f32 / (fs[x] + ft[y as usize]) as f32;
+                if dice >= MIN_DICE {
+                    links[x].push((y, dice));
+                }
             }
+            touched.clear();
         }
         for l in &mut links {
             l.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -138,7 +163,17 @@ impl Lexicon {
             }
         }
         tgt_vocab.retain(|_, id| used_tgt[*id as usize]);
-        Lexicon { src_script: Some(ss), tgt_script: Some(ts), src_vocab, tgt_vocab, links, pairs: docs.len() }
+        Lexicon { src_script: Some(ss), tgt_script: Some(ts), src_vocab, tgt_vocab, links, used_tgt, pairs: n_pairs }
+    }
+
+    /// Whether source id `x` (of the vocabulary the lexicon was learnt with) has links.
+    pub fn known_src(&self, x: u32) -> bool {
+        self.links.get(x as usize).is_some_and(|l| !l.is_empty())
+    }
+
+    /// Whether target id `y` (of the vocabulary the lexicon was learnt with) is a partner.
+    pub fn known_tgt(&self, y: u32) -> bool {
+        self.used_tgt.get(y as usize).copied().unwrap_or(false)
     }
 
     /// Learn from the memory's units that have variants in both languages (region
@@ -178,15 +213,24 @@ impl Lexicon {
         self.ids(text, self.tgt_script, &self.tgt_vocab)
     }
 
-    fn ids(&self, text: &str, script: Option<Script>, vocab: &HashMap<String, u32>) -> Tokens {
+    fn ids(&self, text: &str, script: Option<Script>, vocab: &FxMap<u64, u32>) -> Tokens {
         if vocab.is_empty() {
             return Vec::new();
         }
-        let mut ids: Vec<u32> =
-            tokens(text, script.unwrap_or(Script::Spaced)).iter().filter_map(|t| vocab.get(t).copied()).collect();
+        let mut ids: Vec<u32> = Vec::new();
+        each_token(text, script.unwrap_or(Script::Spaced), &mut String::new(), &mut |t| {
+            if let Some(&id) = vocab.get(&token_key(t)) {
+                ids.push(id);
+            }
+        });
         ids.sort_unstable();
         ids.dedup();
         ids
+    }
+
+    /// The target partners of source id `x`, sorted by id, with their Dice coefficients.
+    pub fn links(&self, x: u32) -> &[(u32, f32)] {
+        self.links.get(x as usize).map_or(&[], Vec::as_slice)
     }
 
     /// Which of the (first 64) tokens of source line `src` have a partner in target line
@@ -235,69 +279,148 @@ pub fn pairs_from_memory(tm: &TranslationMemory, src: &Lang, tgt: &Lang) -> Resu
     Ok(texts)
 }
 
-/// English stop words (and frequent function words) that carry no alignment signal.
+/// English stop words (and frequent function words) that carry no alignment signal, sorted
+/// (see [`is_stop`]).
 const STOP: &[&str] = &[
-    "the", "and", "for", "that", "this", "with", "was", "were", "are", "has", "have", "had", "from", "but", "not",
-    "his", "her", "its", "they", "their", "them", "she", "you", "your", "our", "who", "which", "what", "will", "would",
-    "can", "could", "been", "also", "there", "than", "then", "when", "where", "into", "about", "more", "said", "one",
-    "all", "out", "after", "some", "such", "other", "only", "over", "very", "just", "how", "these", "those", "may",
-    "any", "should", "because", "being", "both", "each", "most", "own", "same", "well",
+    "about", "after", "all", "also", "and", "any", "are", "because", "been", "being", "both", "but", "can", "could",
+    "each", "for", "from", "had", "has", "have", "her", "his", "how", "into", "its", "just", "may", "more", "most",
+    "not", "one", "only", "other", "our", "out", "over", "own", "said", "same", "she", "should", "some", "such",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "very", "was", "well",
+    "were", "what", "when", "where", "which", "who", "will", "with", "would", "you", "your",
 ];
+
+/// The key a token is known by: a 64-bit hash of its bytes, so that the vocabulary holds
+/// no strings and a lookup compares no bytes. Tokens shorter than 8 bytes (kanji bigrams,
+/// hangul stems, short words) never share a key, since the hash is one multiplication by an
+/// odd number there; longer ones could, with odds of about 2⁻⁶⁴ a pair, which would merely
+/// merge two tokens.
+pub fn token_key(token: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = FxHasher::default();
+    h.write(token.as_bytes());
+    h.finish()
+}
+
+/// Token ids of one language: each distinct content token gets the next id. Batch
+/// alignment interns every line once and learns (and looks up) on the ids.
+#[derive(Debug, Clone)]
+pub struct Vocab {
+    script: Script,
+    /// Ids by [`token_key`].
+    map: FxMap<u64, u32>,
+    buf: String,
+}
+
+impl Vocab {
+    /// An empty vocabulary for text in `script`.
+    pub fn new(script: Script) -> Vocab {
+        Vocab { script, map: FxMap::default(), buf: String::new() }
+    }
+
+    /// The ids of the content tokens of `text` (new tokens are added), sorted, deduplicated.
+    pub fn ids(&mut self, text: &str) -> Tokens {
+        let mut out = Vec::new();
+        let map = &mut self.map;
+        each_token(text, self.script, &mut self.buf, &mut |t| {
+            let n = map.len() as u32;
+            let id = *map.entry(token_key(t)).or_insert(n);
+            out.push(id);
+        });
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Whether `w` (lower-cased) is in [`STOP`]: every stop word fits in 8 bytes, so words are
+/// compared as integers, by binary search in a table built once.
+fn is_stop(w: &str) -> bool {
+    fn pack(w: &str) -> Option<u64> {
+        let b = w.as_bytes();
+        (b.len() <= 8).then(|| b.iter().rev().fold(0u64, |acc, &c| acc << 8 | u64::from(c)))
+    }
+    static TABLE: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: Vec<u64> = STOP.iter().filter_map(|w| pack(w)).collect();
+        t.sort_unstable();
+        t
+    });
+    pack(w).is_some_and(|k| table.binary_search(&k).is_ok())
+}
 
 /// The content tokens of `text` in `script`.
 pub fn tokens(text: &str, script: Script) -> Vec<String> {
     let mut out = Vec::new();
+    each_token(text, script, &mut String::new(), &mut |t| out.push(t.to_string()));
+    out
+}
+
+/// Call `f` with each content token of `text` in `script`, in order (`buf` is scratch space,
+/// so that a token costs no allocation).
+fn each_token(text: &str, script: Script, buf: &mut String, f: &mut dyn FnMut(&str)) {
     match script {
         Script::Spaced | Script::NoSpaces => {
             for w in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
-                let w = w.trim_matches('\'').to_lowercase();
-                if w.chars().count() < 3 || w.chars().all(|c| c.is_ascii_digit()) || STOP.contains(&w.as_str()) {
+                let w = w.trim_matches('\'');
+                buf.clear();
+                if w.is_ascii() {
+                    buf.push_str(w);
+                    buf.make_ascii_lowercase();
+                } else {
+                    buf.extend(w.chars().flat_map(char::to_lowercase));
+                }
+                let w = buf.as_str();
+                if w.chars().nth(2).is_none() || w.bytes().all(|c| c.is_ascii_digit()) || is_stop(w) {
                     continue;
                 }
-                let w = w.strip_suffix("'s").unwrap_or(&w);
+                let w = w.strip_suffix("'s").unwrap_or(w);
                 let w = if w.len() > 4 && w.ends_with('s') && !w.ends_with("ss") { &w[..w.len() - 1] } else { w };
-                out.push(w.to_string());
+                f(w);
             }
         }
         Script::Japanese | Script::Chinese => {
-            let chars: Vec<char> = text.chars().collect();
-            let mut i = 0;
-            while i < chars.len() {
-                let c = chars[i];
+            // Byte offsets of a run's characters, so bigrams are slices of `text`.
+            let mut at = text.char_indices().peekable();
+            while let Some((start, c)) = at.next() {
                 if is_katakana(c) {
-                    let start = i;
-                    while i < chars.len() && is_katakana(chars[i]) {
-                        i += 1;
+                    let mut end = start + c.len_utf8();
+                    let mut n = 1;
+                    while let Some(&(k, d)) = at.peek()
+                        && is_katakana(d)
+                    {
+                        end = k + d.len_utf8();
+                        n += 1;
+                        at.next();
                     }
-                    if i - start >= 2 {
-                        out.push(chars[start..i].iter().collect());
+                    if n >= 2 {
+                        f(&text[start..end]);
                     }
                 } else if is_han(c) {
-                    let start = i;
-                    while i < chars.len() && is_han(chars[i]) {
-                        i += 1;
+                    let mut prev = start;
+                    let mut n = 1;
+                    while let Some(&(k, d)) = at.peek()
+                        && is_han(d)
+                    {
+                        f(&text[prev..k + d.len_utf8()]);
+                        prev = k;
+                        n += 1;
+                        at.next();
                     }
-                    if i - start == 1 {
-                        out.push(c.to_string());
+                    if n == 1 {
+                        f(&text[start..start + c.len_utf8()]);
                     }
-                    for k in start..i.saturating_sub(1) {
-                        out.push(chars[k..k + 2].iter().collect());
-                    }
-                } else {
-                    i += 1;
                 }
             }
         }
         Script::Korean => {
             for w in text.split(|c: char| !is_hangul(c)) {
-                let stem: String = w.chars().take(2).collect();
-                if !stem.is_empty() {
-                    out.push(stem);
+                let end = w.char_indices().nth(2).map_or(w.len(), |(k, _)| k);
+                if end > 0 {
+                    f(&w[..end]);
                 }
             }
         }
     }
-    out
 }
 
 fn is_katakana(c: char) -> bool {
@@ -316,6 +439,22 @@ mod tests {
 
     fn lang(s: &str) -> Lang {
         Lang::parse(s).unwrap()
+    }
+
+    #[test]
+    fn stop_words_are_sorted_and_found() {
+        assert!(STOP.windows(2).all(|w| w[0] < w[1]));
+        assert!(STOP.iter().all(|w| is_stop(w)));
+        assert!(!is_stop("government") && !is_stop("th") && !is_stop("thes"));
+    }
+
+    #[test]
+    fn token_keys_differ() {
+        let words = ["政府", "政策", "정부", "govern", "government", "governments", "a", "ab", "ba"];
+        let mut keys: Vec<u64> = words.iter().map(|w| token_key(w)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), words.len());
     }
 
     #[test]

@@ -25,7 +25,7 @@ use crate::tm::TranslationMemory;
 
 pub use cost::Params;
 pub use length::LengthModel;
-pub use lexicon::Lexicon;
+pub use lexicon::{Lexicon, Tokens};
 
 /// One bead: source lines `src` aligned with target lines `tgt` (either may be empty).
 #[derive(Debug, Clone, PartialEq)]
@@ -168,10 +168,14 @@ impl Aligner {
     }
 
     /// Align many pre-segmented documents of this language pair. With `self_train`, a
-    /// first pass is followed by [`Aligner::self_trained`] (lexicon from `extra` pairs plus
-    /// the first pass's confident 1-1 beads) and a second pass over the documents the first
-    /// was unsure of (any bead not a confident 1-1): a document aligned 1-1 throughout with
-    /// confidence has nothing for a lexicon to correct.
+    /// first pass is followed by [`Aligner::self_trained`]'s lexicon (from `extra` pairs
+    /// plus the first pass's confident 1-1 beads) and a second pass over the documents the
+    /// first was unsure of (any bead not a confident 1-1): a document aligned 1-1
+    /// throughout with confidence has nothing for a lexicon to correct.
+    ///
+    /// Every line is tokenized once, into ids of a vocabulary shared by the whole batch:
+    /// the lexicon is learnt on those ids and the second pass reads them back, so no text
+    /// is tokenized or hashed twice.
     pub fn align_batch<S: AsRef<str>>(
         &self,
         docs: &[(&[S], &[S])],
@@ -194,18 +198,66 @@ impl Aligner {
         if !self_train {
             return beads;
         }
-        let trained = self.self_trained(docs, &beads, extra);
+        let mut src_vocab = lexicon::Vocab::new(self.src.script());
+        let mut tgt_vocab = lexicon::Vocab::new(self.tgt.script());
+        let extra_ids: Vec<(Tokens, Tokens)> =
+            extra.iter().map(|(a, b)| (src_vocab.ids(a), tgt_vocab.ids(b))).collect();
+        // Only lines the lexicon learns from or the second pass reads are tokenized.
+        let unsure: Vec<bool> = beads
+            .iter()
+            .map(|bs| !bs.iter().all(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE))
+            .collect();
+        let ids: Vec<(Vec<Tokens>, Vec<Tokens>)> = docs
+            .iter()
+            .zip(&beads)
+            .zip(&unsure)
+            .map(|(((src, tgt), bs), &unsure)| {
+                let mut a = vec![Tokens::new(); src.len()];
+                let mut b = vec![Tokens::new(); tgt.len()];
+                for bead in bs {
+                    let learn = bead.src.len() == 1 && bead.tgt.len() == 1 && bead.confidence >= SELF_TRAIN_CONFIDENCE;
+                    if learn || unsure {
+                        for k in bead.src.clone() {
+                            a[k] = src_vocab.ids(src[k].as_ref());
+                        }
+                        for k in bead.tgt.clone() {
+                            b[k] = tgt_vocab.ids(tgt[k].as_ref());
+                        }
+                    }
+                }
+                (a, b)
+            })
+            .collect();
+        let mut pairs: Vec<(&[u32], &[u32])> = extra_ids.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
+        for ((a, b), bs) in ids.iter().zip(&beads) {
+            for bead in bs {
+                if bead.src.len() == 1 && bead.tgt.len() == 1 && bead.confidence >= SELF_TRAIN_CONFIDENCE {
+                    pairs.push((&a[bead.src.start], &b[bead.tgt.start]));
+                }
+            }
+        }
+        let trained = self.clone().with_lexicon(Lexicon::learn_ids(src_vocab, tgt_vocab, pairs));
         let Some(lex) = trained.lexicon.as_ref() else { return beads };
-        for (k, (src, tgt)) in docs.iter().enumerate() {
-            let sure =
-                beads[k].iter().all(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE);
-            if sure {
+        for (k, (a_ids, b_ids)) in ids.into_iter().enumerate() {
+            if !unsure[k] {
                 continue;
             }
             let (a, b) = &mut sides[k];
-            a.tokens = src.iter().map(|l| lex.src_tokens(l.as_ref())).collect();
-            b.tokens = tgt.iter().map(|l| lex.tgt_tokens(l.as_ref())).collect();
-            beads[k] = trained.align_sides(a, b);
+            a.tokens = a_ids
+                .into_iter()
+                .map(|mut t| {
+                    t.retain(|&x| lex.known_src(x));
+                    t
+                })
+                .collect();
+            b.tokens = b_ids
+                .into_iter()
+                .map(|mut t| {
+                    t.retain(|&y| lex.known_tgt(y));
+                    t
+                })
+                .collect();
+            beads[k] = trained.align_sides_near(a, b, &beads[k]);
         }
         beads
     }
@@ -223,17 +275,30 @@ impl Aligner {
 
     /// Align two sides whose features are computed.
     pub(crate) fn align_sides(&self, a: &cost::Side, b: &cost::Side) -> Vec<Bead> {
-        let model = cost::CostModel {
-            params: &self.params,
-            length: self.length,
-            lexicon: self.lexicon.as_ref(),
-            src: a,
-            tgt: b,
-            lex_cache: Default::default(),
-        };
+        self.align_sides_in(a, b, None)
+    }
+
+    /// [`Aligner::align_sides`] searching only near an earlier alignment `near` of the
+    /// same sides (see [`dp::best_path_near`]).
+    pub(crate) fn align_sides_near(&self, a: &cost::Side, b: &cost::Side, near: &[Bead]) -> Vec<Bead> {
+        self.align_sides_in(a, b, Some(near))
+    }
+
+    fn align_sides_in(&self, a: &cost::Side, b: &cost::Side, near: Option<&[Bead]>) -> Vec<Bead> {
+        let model = cost::CostModel::new(&self.params, self.length, self.lexicon.as_ref(), a, b);
         let n = a.anchors.len();
         let m = b.anchors.len();
-        let path = dp::best_path(n, m, &mut |shape, i, di, j, dj, budget| model.cost(shape, i, di, j, dj, budget));
+        let mut cost = |shape, i, di, j, dj, budget| model.cost(shape, i, di, j, dj, budget);
+        let path = match near {
+            None => dp::best_path(n, m, &mut cost),
+            Some(beads) => {
+                let steps: Vec<dp::Step> = beads
+                    .iter()
+                    .map(|b| dp::Step { i: b.src.start, di: b.src.len(), j: b.tgt.start, dj: b.tgt.len(), cost: 0.0 })
+                    .collect();
+                dp::best_path_near(n, m, &steps, &mut cost)
+            }
+        };
         path.iter()
             .map(|s| {
                 let shape = dp::SHAPES.iter().position(|&x| x == (s.di, s.dj)).expect("a path step has a known shape");
