@@ -30,7 +30,7 @@ pub struct Args {
     /// Store the confident beads in the memory (1-1, 1-2, 2-1 at or above --min-confidence).
     #[arg(long)]
     import: bool,
-    /// Lowest confidence (0–1) of a bead --import keeps.
+    /// Lowest confidence (0–1) of a bead that --import stores and --format tmx writes.
     #[arg(long, value_name = "X", default_value_t = DEFAULT_MIN_CONFIDENCE)]
     min_confidence: f64,
     /// Batch mode: one pre-segmented document per line (`id`, `src_lang`, `tgt_lang`, `src`,
@@ -133,7 +133,7 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
             out.flush()?;
             let header = WriteHeader { srclang: Some(langs[0].clone()), langs: langs.clone() };
             let mut w = formats::writer(Format::Tmx, Box::new(std::io::stdout()), &header)?;
-            for u in view.units(0.0) {
+            for u in view.units(args.min_confidence) {
                 w.write_unit(&u)?;
             }
             w.finish()?;
