@@ -256,21 +256,31 @@ pub fn languages(conn: &Connection) -> Result<Vec<String>> {
 /// index existed). One transaction.
 pub fn rebuild(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction()?;
+    rebuild_in(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// [`rebuild`] inside a transaction the caller commits (the schema migration that adds the
+/// index builds it in the same transaction, so a migrated memory is never left unindexed).
+pub fn rebuild_in(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch("DELETE FROM fz_gram; DELETE FROM fz_lang;")?;
-    on_import_started(&tx);
-    {
+    // The switch is for the benchmark's no-index import; a rebuild always indexes.
+    let was = ENABLED.with(|e| e.replace(true));
+    on_import_started(tx);
+    let built = (|| {
         let mut q = tx.prepare("SELECT id, lang, norm FROM variant ORDER BY id")?;
         let mut rows = q.query([])?;
         while let Some(r) = rows.next()? {
             let tag: String = r.get(1)?;
             let Ok(lang) = Lang::parse(&tag) else { continue };
             let norm: String = r.get(2)?;
-            on_variant_inserted(&tx, r.get(0)?, &lang, &norm)?;
+            on_variant_inserted(tx, r.get(0)?, &lang, &norm)?;
         }
-    }
-    on_import_finished(&tx)?;
-    tx.commit()?;
-    Ok(())
+        on_import_finished(tx)
+    })();
+    ENABLED.with(|e| e.set(was));
+    built
 }
 
 /// Bytes the index takes in the database file (needs SQLite's `dbstat`; `None` without it).
