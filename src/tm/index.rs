@@ -246,6 +246,18 @@ pub fn posting_blob(conn: &Connection, key: i64) -> Result<Vec<u8>> {
     Ok(q.query_row([key], |r| r.get::<_, Vec<u8>>(0)).optional()?.unwrap_or_default())
 }
 
+/// Call `f` with each (id, token count) of the posting list of `key` (none when the gram
+/// is not indexed). Decodes straight from SQLite's row buffer: a common gram's list is
+/// megabytes, and copying it out first cost a fresh allocation (page faults) per read.
+pub fn for_each_posting(conn: &Connection, key: i64, mut f: impl FnMut(u32, u8)) -> Result<()> {
+    let mut q = conn.prepare_cached("SELECT ids FROM fz_gram WHERE key = ?1")?;
+    let mut rows = q.query([key])?;
+    if let Some(r) = rows.next()? {
+        decode_into(r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?, &mut f);
+    }
+    Ok(())
+}
+
 /// The language subtags that have indexed variants.
 pub fn languages(conn: &Connection) -> Result<Vec<String>> {
     let mut q = conn.prepare_cached("SELECT lang_base FROM fz_lang ORDER BY lang_base")?;

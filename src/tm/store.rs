@@ -121,6 +121,10 @@ impl TranslationMemory {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -64_000)?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Lookups read posting lists of megabytes: mapped, SQLite reads them in place
+        // instead of copying every page through read(2) into its cache (SQLite caps the
+        // size at its compile-time maximum).
+        conn.pragma_update(None, "mmap_size", 1i64 << 34)?;
         schema::migrate(&mut conn)?;
         Ok(TranslationMemory { conn, path })
     }

@@ -388,7 +388,7 @@ fn candidates(
         next += 1;
         if df > 0 {
             let w = w.min(u32::from(u16::MAX)) as u16;
-            index::decode_into(&index::posting_blob(conn, key)?, |v, len| {
+            index::for_each_posting(conn, key, |v, len| {
                 if !fits[usize::from(len)] {
                     return;
                 }
@@ -406,7 +406,7 @@ fn candidates(
                 }
                 counts[v] = c.saturating_add(w);
                 hist[slot(counts[v])] += 1;
-            });
+            })?;
         }
         remaining -= grams[next - 1].2;
     }
@@ -425,13 +425,13 @@ fn candidates(
         next += 1;
         if df > 0 {
             let w16 = w.min(u32::from(u16::MAX)) as u16;
-            index::decode_into(&index::posting_blob(conn, key)?, |v, _| {
+            index::for_each_posting(conn, key, |v, _| {
                 if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
                     hist[slot(*c)] -= 1;
                     *c = c.saturating_add(w16);
                     hist[slot(*c)] += 1;
                 }
-            });
+            })?;
         }
         remaining -= w;
         alive = above(&hist, remaining);
