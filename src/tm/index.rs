@@ -213,6 +213,14 @@ pub fn decode(blob: &[u8]) -> Vec<u32> {
 
 /// Call `f` with each (id, token count) of an [`encode`]d list, in id order.
 pub fn decode_into(blob: &[u8], mut f: impl FnMut(u32, u8)) {
+    decode_until(blob, |v, len| {
+        f(v, len);
+        true
+    });
+}
+
+/// [`decode_into`] until `f` returns false.
+pub fn decode_until(blob: &[u8], mut f: impl FnMut(u32, u8) -> bool) {
     let mut prev = 0u32;
     let mut cur = 0u32;
     let mut shift = 0;
@@ -225,7 +233,9 @@ pub fn decode_into(blob: &[u8], mut f: impl FnMut(u32, u8)) {
             prev = prev.wrapping_add(cur);
             let len = blob.get(i).copied().unwrap_or(0);
             i += 1;
-            f(prev, len);
+            if !f(prev, len) {
+                return;
+            }
             cur = 0;
             shift = 0;
         } else {
@@ -249,11 +259,12 @@ pub fn posting_blob(conn: &Connection, key: i64) -> Result<Vec<u8>> {
 /// Call `f` with each (id, token count) of the posting list of `key` (none when the gram
 /// is not indexed). Decodes straight from SQLite's row buffer: a common gram's list is
 /// megabytes, and copying it out first cost a fresh allocation (page faults) per read.
-pub fn for_each_posting(conn: &Connection, key: i64, mut f: impl FnMut(u32, u8)) -> Result<()> {
+/// `f` returns whether to go on (false: the caller has seen enough of the list).
+pub fn for_each_posting(conn: &Connection, key: i64, mut f: impl FnMut(u32, u8) -> bool) -> Result<()> {
     let mut q = conn.prepare_cached("SELECT ids FROM fz_gram WHERE key = ?1")?;
     let mut rows = q.query([key])?;
     if let Some(r) = rows.next()? {
-        decode_into(r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?, &mut f);
+        decode_until(r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?, &mut f);
     }
     Ok(())
 }

@@ -341,6 +341,12 @@ impl Spec {
         let c = usize::from(len);
         let by_length = if len == 255 { 100 } else { score::base_score(q.abs_diff(c), q, c) };
         let by_count = match self.filter {
+            // d ≥ longer − overlap, and the overlap is at most the shorter's length: with
+            // the candidate's length known this is tighter than `overlap / |q|`.
+            Filter::Tokens if len != 255 => {
+                let longer = q.max(c);
+                score::base_score(longer - (shared as usize).min(q).min(c), q, c)
+            }
             Filter::Tokens => score::overlap_bound(shared as usize, q),
             Filter::Bigrams => {
                 if len == 255 {
@@ -365,7 +371,6 @@ fn candidates(
     scratch: &mut Scratch,
 ) -> Result<Vec<(u8, u32)>> {
     let (need, min, qlen) = (spec.need, spec.min, spec.qlen);
-    let total = spec.total as usize;
     let Scratch { counts, lens } = scratch;
     let mut remaining = spec.total;
     // Length filter: which stored token counts can reach `min` at all (255 means "255 or
@@ -376,10 +381,6 @@ fn candidates(
         })
         .collect();
     let mut touched: Vec<u32> = Vec::new();
-    // hist[c]: candidates whose shared count is c, so the number still able to reach
-    // `need` is a short sum instead of a pass over every candidate.
-    let mut hist = vec![0u32; total + 1];
-    let slot = |c: u16| usize::from(c).min(total);
     let mut next = 0;
     // Admission: while an unseen variant could still reach `need` with this gram and
     // the ones after it, every variant on the list is a candidate.
@@ -390,7 +391,7 @@ fn candidates(
             let w = w.min(u32::from(u16::MAX)) as u16;
             index::for_each_posting(conn, key, |v, len| {
                 if !fits[usize::from(len)] {
-                    return;
+                    return true;
                 }
                 let v = v as usize;
                 if v >= counts.len() {
@@ -401,44 +402,48 @@ fn candidates(
                 if c == 0 {
                     touched.push(v as u32);
                     lens[v] = len;
-                } else {
-                    hist[slot(c)] -= 1;
                 }
                 counts[v] = c.saturating_add(w);
-                hist[slot(counts[v])] += 1;
+                true
             })?;
         }
         remaining -= grams[next - 1].2;
     }
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
-    let above = |hist: &[u32], remaining: u32| -> usize {
-        let from = (need.saturating_sub(remaining) as usize).min(total);
-        hist[from..].iter().map(|&n| n as usize).sum()
-    };
-    let mut alive = above(&hist, remaining);
-    while next < grams.len() && alive > 0 {
+    // The candidates still able to reach `need` are kept sorted and each list is merged
+    // with them: a probe of the counters per posting missed the cache on nearly every id.
+    let reach = |c: u16, remaining: u32| u32::from(c) + remaining >= need;
+    let mut alive: Vec<u32> = touched.iter().copied().filter(|&v| reach(counts[v as usize], remaining)).collect();
+    alive.sort_unstable();
+    while next < grams.len() && !alive.is_empty() {
         let (df, key, w) = grams[next];
-        if df as usize > REFINE_PER_CANDIDATE * alive {
+        if df as usize > REFINE_PER_CANDIDATE * alive.len() {
             break;
         }
         next += 1;
         if df > 0 {
             let w16 = w.min(u32::from(u16::MAX)) as u16;
+            let mut i = 0;
             index::for_each_posting(conn, key, |v, _| {
-                if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
-                    hist[slot(*c)] -= 1;
-                    *c = c.saturating_add(w16);
-                    hist[slot(*c)] += 1;
+                while alive[i] < v {
+                    i += 1;
+                    if i == alive.len() {
+                        return false;
+                    }
                 }
+                if alive[i] == v {
+                    let c = &mut counts[v as usize];
+                    *c = c.saturating_add(w16);
+                }
+                true
             })?;
         }
         remaining -= w;
-        alive = above(&hist, remaining);
+        alive.retain(|&v| reach(counts[v as usize], remaining));
     }
-    let mut cands: Vec<(u8, u32)> = touched
+    let mut cands: Vec<(u8, u32)> = alive
         .iter()
-        .filter(|&&v| u32::from(counts[v as usize]) + remaining >= need)
         .map(|&v| (spec.bound(u32::from(counts[v as usize]) + remaining, lens[v as usize]), v))
         .filter(|&(b, _)| b >= min)
         .collect();
