@@ -373,49 +373,93 @@ fn candidates(
     let (need, min, qlen) = (spec.need, spec.min, spec.qlen);
     let Scratch { counts, lens } = scratch;
     let mut remaining = spec.total;
-    // Length filter: which stored token counts can reach `min` at all (255 means "255 or
-    // more", kept whenever a candidate that long could qualify).
-    let fits: Vec<bool> = (0..=255usize)
+    // Shared grams a candidate of each stored token count needs to reach `min` (NONE: that
+    // length cannot, the length filter; 255 means "255 or more"). The global `need` holds
+    // for every length; a length far from the query's needs more, so its candidates are
+    // admitted from fewer lists: at 75 % a candidate as long as the query needs 21 of 41
+    // character pairs, one a third longer only 13.
+    const NONE: u32 = u32::MAX;
+    let need_of: Vec<u32> = (0..=255usize)
         .map(|cl| {
-            score::base_score(qlen.abs_diff(cl), qlen, cl) >= min || (cl == 255 && qlen * 100 / usize::from(min) >= 255)
+            let fits = score::base_score(qlen.abs_diff(cl), qlen, cl) >= min
+                || (cl == 255 && qlen * 100 / usize::from(min) >= 255);
+            if !fits {
+                return NONE;
+            }
+            let by_bound = (0..=spec.total).find(|&x| spec.bound(x, cl as u8) >= min).unwrap_or(NONE);
+            by_bound.max(need)
         })
         .collect();
     let mut touched: Vec<u32> = Vec::new();
+    // The candidates that can still reach their need, sorted: lists are merged with them
+    // when a posting cannot admit a new candidate (a probe of the counters per posting
+    // missed the cache on nearly every id).
+    let mut alive: Vec<u32> = Vec::new();
+    let mut fresh: Vec<u32> = Vec::new();
+    let mut merged: Vec<u32> = Vec::new();
     let mut next = 0;
-    // Admission: while an unseen variant could still reach `need` with this gram and
-    // the ones after it, every variant on the list is a candidate.
+    // Admission: while an unseen variant of some length could still reach its need with
+    // this gram and the ones after it, the variants of that length on the list are
+    // candidates.
     while next < grams.len() && remaining >= need {
         let (df, key, w) = grams[next];
         next += 1;
         if df > 0 {
-            let w = w.min(u32::from(u16::MAX)) as u16;
+            let w16 = w.min(u32::from(u16::MAX)) as u16;
+            let mut i = 0;
             index::for_each_posting(conn, key, |v, len| {
-                if !fits[usize::from(len)] {
+                let n = need_of[usize::from(len)];
+                if n == NONE {
                     return true;
                 }
-                let v = v as usize;
-                if v >= counts.len() {
-                    counts.resize(v + 1 + v / 4, 0);
-                    lens.resize(v + 1 + v / 4, 0);
+                if remaining >= n {
+                    let v = v as usize;
+                    if v >= counts.len() {
+                        counts.resize(v + 1 + v / 4, 0);
+                        lens.resize(v + 1 + v / 4, 0);
+                    }
+                    let c = counts[v];
+                    if c == 0 {
+                        touched.push(v as u32);
+                        fresh.push(v as u32);
+                        lens[v] = len;
+                    }
+                    counts[v] = c.saturating_add(w16);
+                } else {
+                    // Only a candidate admitted from an earlier list can count this one.
+                    while i < alive.len() && alive[i] < v {
+                        i += 1;
+                    }
+                    if i < alive.len() && alive[i] == v {
+                        let c = &mut counts[v as usize];
+                        *c = c.saturating_add(w16);
+                    }
                 }
-                let c = counts[v];
-                if c == 0 {
-                    touched.push(v as u32);
-                    lens[v] = len;
-                }
-                counts[v] = c.saturating_add(w);
                 true
             })?;
         }
-        remaining -= grams[next - 1].2;
+        remaining -= w;
+        let reach = |v: u32| u32::from(counts[v as usize]) + remaining >= need_of[usize::from(lens[v as usize])];
+        // Both are ascending (a list is in id order): merge, dropping what cannot reach.
+        merged.clear();
+        let (mut a, mut b) = (0, 0);
+        while a < alive.len() || b < fresh.len() {
+            let v = if b == fresh.len() || (a < alive.len() && alive[a] < fresh[b]) {
+                a += 1;
+                alive[a - 1]
+            } else {
+                b += 1;
+                fresh[b - 1]
+            };
+            if reach(v) {
+                merged.push(v);
+            }
+        }
+        std::mem::swap(&mut alive, &mut merged);
+        fresh.clear();
     }
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
-    // The candidates still able to reach `need` are kept sorted and each list is merged
-    // with them: a probe of the counters per posting missed the cache on nearly every id.
-    let reach = |c: u16, remaining: u32| u32::from(c) + remaining >= need;
-    let mut alive: Vec<u32> = touched.iter().copied().filter(|&v| reach(counts[v as usize], remaining)).collect();
-    alive.sort_unstable();
     while next < grams.len() && !alive.is_empty() {
         let (df, key, w) = grams[next];
         if df as usize > REFINE_PER_CANDIDATE * alive.len() {
@@ -440,7 +484,7 @@ fn candidates(
             })?;
         }
         remaining -= w;
-        alive.retain(|&v| reach(counts[v as usize], remaining));
+        alive.retain(|&v| u32::from(counts[v as usize]) + remaining >= need_of[usize::from(lens[v as usize])]);
     }
     let mut cands: Vec<(u8, u32)> = alive
         .iter()
