@@ -391,7 +391,7 @@ fn candidates(
         })
         .collect();
     let mut touched: Vec<u32> = Vec::new();
-    // The candidates that can still reach their need, sorted: lists are merged with them
+    // The candidates admitted so far, sorted: lists are merged with them
     // when a posting cannot admit a new candidate (a probe of the counters per posting
     // missed the cache on nearly every id).
     let mut alive: Vec<u32> = Vec::new();
@@ -401,9 +401,32 @@ fn candidates(
     // Admission: while an unseen variant of some length could still reach its need with
     // this gram and the ones after it, the variants of that length on the list are
     // candidates.
+    let max_need = need_of.iter().copied().filter(|&n| n != NONE).max().unwrap_or(NONE);
+    // Merge the ids first seen since the last merge into `alive` (sequential: the ids are
+    // sorted, never probed in the counters).
+    let merge = |alive: &mut Vec<u32>, fresh: &mut Vec<u32>, merged: &mut Vec<u32>| {
+        fresh.sort_unstable();
+        merged.clear();
+        let (mut a, mut b) = (0, 0);
+        while a < alive.len() || b < fresh.len() {
+            if b == fresh.len() || (a < alive.len() && alive[a] < fresh[b]) {
+                merged.push(alive[a]);
+                a += 1;
+            } else {
+                merged.push(fresh[b]);
+                b += 1;
+            }
+        }
+        std::mem::swap(alive, merged);
+        fresh.clear();
+    };
     while next < grams.len() && remaining >= need {
         let (df, key, w) = grams[next];
         next += 1;
+        if remaining < max_need && !fresh.is_empty() {
+            // Some lengths admit no more: their postings are merged with `alive` below.
+            merge(&mut alive, &mut fresh, &mut merged);
+        }
         if df > 0 {
             let w16 = w.min(u32::from(u16::MAX)) as u16;
             let mut i = 0;
@@ -439,25 +462,9 @@ fn candidates(
             })?;
         }
         remaining -= w;
-        let reach = |v: u32| u32::from(counts[v as usize]) + remaining >= need_of[usize::from(lens[v as usize])];
-        // Both are ascending (a list is in id order): merge, dropping what cannot reach.
-        merged.clear();
-        let (mut a, mut b) = (0, 0);
-        while a < alive.len() || b < fresh.len() {
-            let v = if b == fresh.len() || (a < alive.len() && alive[a] < fresh[b]) {
-                a += 1;
-                alive[a - 1]
-            } else {
-                b += 1;
-                fresh[b - 1]
-            };
-            if reach(v) {
-                merged.push(v);
-            }
-        }
-        std::mem::swap(&mut alive, &mut merged);
-        fresh.clear();
     }
+    merge(&mut alive, &mut fresh, &mut merged);
+    alive.retain(|&v| u32::from(counts[v as usize]) + remaining >= need_of[usize::from(lens[v as usize])]);
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
     while next < grams.len() && !alive.is_empty() {
