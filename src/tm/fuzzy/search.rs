@@ -19,6 +19,11 @@ use crate::tm::index;
 /// microseconds).
 const REFINE_PER_CANDIDATE: usize = 200;
 
+/// A list is merged with the sorted candidates unless it is this many times shorter than
+/// they are; then each of its ids probes the counters (a cache miss costs about as much as
+/// stepping over a few dozen sorted ids).
+const PROBE_RATIO: usize = 16;
+
 /// Per-variant counters of one lookup, indexed by variant id.
 #[derive(Default)]
 struct Scratch {
@@ -427,6 +432,8 @@ fn candidates(
             // Some lengths admit no more: their postings are merged with `alive` below.
             merge(&mut alive, &mut fresh, &mut merged);
         }
+        // A list much shorter than the candidates is cheaper to probe than to merge.
+        let probe = (df as usize) * PROBE_RATIO < alive.len();
         if df > 0 {
             let w16 = w.min(u32::from(u16::MAX)) as u16;
             let mut i = 0;
@@ -448,8 +455,13 @@ fn candidates(
                         lens[v] = len;
                     }
                     counts[v] = c.saturating_add(w16);
+                } else if probe {
+                    // Only a candidate admitted from an earlier list can count this one,
+                    // and every such candidate is in `alive` (no pruning before the end).
+                    if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
+                        *c = c.saturating_add(w16);
+                    }
                 } else {
-                    // Only a candidate admitted from an earlier list can count this one.
                     while i < alive.len() && alive[i] < v {
                         i += 1;
                     }
@@ -473,10 +485,18 @@ fn candidates(
             break;
         }
         next += 1;
+        // Probing a pruned candidate's counter is harmless: only `alive` is read after.
+        let probe = (df as usize) * PROBE_RATIO < alive.len();
         if df > 0 {
             let w16 = w.min(u32::from(u16::MAX)) as u16;
             let mut i = 0;
             index::for_each_posting(conn, key, |v, _| {
+                if probe {
+                    if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
+                        *c = c.saturating_add(w16);
+                    }
+                    return true;
+                }
                 while alive[i] < v {
                     i += 1;
                     if i == alive.len() {
