@@ -208,10 +208,18 @@ pub fn draft_text(
 ) -> Result<Draft> {
     let segmenter = crate::segment::builtin(from);
     let segments = crate::segment::segment(text, segmenter.as_ref(), NewlineMode::default());
-    // A few more than kept: the context upgrade can lift a later exact match above the first.
-    let limit = opts.limit.max(1) + 4;
+    // The context upgrade can lift a later exact match above the first, so when the matches
+    // kept could all be exact, a few more are asked for. Otherwise only the kept ones: the
+    // lookup stops as soon as the `limit`-th best is proven, which at a low `min_score`
+    // (analysis) is most of its cost.
+    let kept = opts.limit.max(1);
     build(name, text, &segments, from, to, opts, &mut |sentence| {
-        tm.lookup(&Lookup { text: sentence, from, to, min_score: opts.min_score, limit })
+        let found = tm.lookup(&Lookup { text: sentence, from, to, min_score: opts.min_score, limit: kept })?;
+        if found.len() == kept && found.last().is_some_and(|m| m.score >= 100) {
+            tm.lookup(&Lookup { text: sentence, from, to, min_score: opts.min_score, limit: kept + 4 })
+        } else {
+            Ok(found)
+        }
     })
 }
 

@@ -213,6 +213,14 @@ pub fn decode(blob: &[u8]) -> Vec<u32> {
 
 /// Call `f` with each (id, token count) of an [`encode`]d list, in id order.
 pub fn decode_into(blob: &[u8], mut f: impl FnMut(u32, u8)) {
+    decode_until(blob, |v, len| {
+        f(v, len);
+        true
+    });
+}
+
+/// [`decode_into`] until `f` returns false.
+pub fn decode_until(blob: &[u8], mut f: impl FnMut(u32, u8) -> bool) {
     let mut prev = 0u32;
     let mut cur = 0u32;
     let mut shift = 0;
@@ -225,7 +233,9 @@ pub fn decode_into(blob: &[u8], mut f: impl FnMut(u32, u8)) {
             prev = prev.wrapping_add(cur);
             let len = blob.get(i).copied().unwrap_or(0);
             i += 1;
-            f(prev, len);
+            if !f(prev, len) {
+                return;
+            }
             cur = 0;
             shift = 0;
         } else {
@@ -246,6 +256,19 @@ pub fn posting_blob(conn: &Connection, key: i64) -> Result<Vec<u8>> {
     Ok(q.query_row([key], |r| r.get::<_, Vec<u8>>(0)).optional()?.unwrap_or_default())
 }
 
+/// Call `f` with each (id, token count) of the posting list of `key` (none when the gram
+/// is not indexed). Decodes straight from SQLite's row buffer: a common gram's list is
+/// megabytes, and copying it out first cost a fresh allocation (page faults) per read.
+/// `f` returns whether to go on (false: the caller has seen enough of the list).
+pub fn for_each_posting(conn: &Connection, key: i64, mut f: impl FnMut(u32, u8) -> bool) -> Result<()> {
+    let mut q = conn.prepare_cached("SELECT ids FROM fz_gram WHERE key = ?1")?;
+    let mut rows = q.query([key])?;
+    if let Some(r) = rows.next()? {
+        decode_until(r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?, &mut f);
+    }
+    Ok(())
+}
+
 /// The language subtags that have indexed variants.
 pub fn languages(conn: &Connection) -> Result<Vec<String>> {
     let mut q = conn.prepare_cached("SELECT lang_base FROM fz_lang ORDER BY lang_base")?;
@@ -256,21 +279,31 @@ pub fn languages(conn: &Connection) -> Result<Vec<String>> {
 /// index existed). One transaction.
 pub fn rebuild(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction()?;
+    rebuild_in(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// [`rebuild`] inside a transaction the caller commits (the schema migration that adds the
+/// index builds it in the same transaction, so a migrated memory is never left unindexed).
+pub fn rebuild_in(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch("DELETE FROM fz_gram; DELETE FROM fz_lang;")?;
-    on_import_started(&tx);
-    {
+    // The switch is for the benchmark's no-index import; a rebuild always indexes.
+    let was = ENABLED.with(|e| e.replace(true));
+    on_import_started(tx);
+    let built = (|| {
         let mut q = tx.prepare("SELECT id, lang, norm FROM variant ORDER BY id")?;
         let mut rows = q.query([])?;
         while let Some(r) = rows.next()? {
             let tag: String = r.get(1)?;
             let Ok(lang) = Lang::parse(&tag) else { continue };
             let norm: String = r.get(2)?;
-            on_variant_inserted(&tx, r.get(0)?, &lang, &norm)?;
+            on_variant_inserted(tx, r.get(0)?, &lang, &norm)?;
         }
-    }
-    on_import_finished(&tx)?;
-    tx.commit()?;
-    Ok(())
+        on_import_finished(tx)
+    })();
+    ENABLED.with(|e| e.set(was));
+    built
 }
 
 /// Bytes the index takes in the database file (needs SQLite's `dbstat`; `None` without it).

@@ -9,6 +9,9 @@ use crate::error::{Error, ErrorKind, Result};
 const MIGRATIONS: &[&str] =
     &[include_str!("../../tm/schema/001_init.sql"), include_str!("../../tm/schema/002_fuzzy_index.sql")];
 
+/// Index of the migration that creates the fuzzy index (002).
+const FUZZY_INDEX: usize = 1;
+
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -34,6 +37,11 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if i == FUZZY_INDEX && current > 0 {
+            // A memory written before the index existed: index its variants now, or
+            // lookups would find nothing in it.
+            crate::tm::index::rebuild_in(&tx)?;
+        }
         // user_version takes no bound parameter; the value is our own integer.
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
         tx.commit()?;
@@ -52,6 +60,29 @@ mod tests {
         migrate(&mut conn).unwrap();
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, VERSION);
+    }
+
+    #[test]
+    fn migrating_from_version_1_builds_the_fuzzy_index() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO unit (id, key) VALUES (1, x'01');
+             INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
+                 VALUES (1, 1, 'en', 'en', 'The cat sat.', 'the cat sat.', 0),
+                        (2, 1, 'ja', 'ja', '猫が座った。', '猫が座った。', 0);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        use crate::tm::fuzzy::tokenize::{FNV64, hash64};
+        let cat = crate::tm::index::gram_key("en", hash64(FNV64, b"cat"));
+        assert_eq!(crate::tm::index::doc_freq(&conn, cat).unwrap(), 1);
+        let grams: i64 = conn.query_row("SELECT count(*) FROM fz_gram", [], |r| r.get(0)).unwrap();
+        assert!(grams > 0, "the migrated memory has an empty index");
+        assert_eq!(crate::tm::index::languages(&conn).unwrap(), ["en", "ja"]);
     }
 
     #[test]

@@ -200,8 +200,11 @@ impl TranslationMemory {
 
     /// Does another unit hold the same (normalized) source with a translation in `to`?
     fn has_other_translations(&self, variant: i64, unit: i64, from: &Lang, to: &Lang) -> Result<bool> {
-        let hash: Option<i64> =
-            self.conn().query_row("SELECT norm_hash FROM variant WHERE id = ?1", [variant], |r| r.get(0)).optional()?;
+        let hash: Option<i64> = self
+            .conn()
+            .prepare_cached("SELECT norm_hash FROM variant WHERE id = ?1")?
+            .query_row([variant], |r| r.get(0))
+            .optional()?;
         let Some(hash) = hash else { return Ok(false) };
         let mut q = self.conn().prepare_cached(
             "SELECT s.lang, s.id, s.unit_id FROM variant s WHERE s.norm_hash = ?1 AND s.unit_id <> ?2",

@@ -19,6 +19,11 @@ use crate::tm::index;
 /// microseconds).
 const REFINE_PER_CANDIDATE: usize = 200;
 
+/// A list is merged with the sorted candidates unless it is this many times shorter than
+/// they are; then each of its ids probes the counters (a cache miss costs about as much as
+/// stepping over a few dozen sorted ids).
+const PROBE_RATIO: usize = 16;
+
 /// Per-variant counters of one lookup, indexed by variant id.
 #[derive(Default)]
 struct Scratch {
@@ -341,6 +346,12 @@ impl Spec {
         let c = usize::from(len);
         let by_length = if len == 255 { 100 } else { score::base_score(q.abs_diff(c), q, c) };
         let by_count = match self.filter {
+            // d ≥ longer − overlap, and the overlap is at most the shorter's length: with
+            // the candidate's length known this is tighter than `overlap / |q|`.
+            Filter::Tokens if len != 255 => {
+                let longer = q.max(c);
+                score::base_score(longer - (shared as usize).min(q).min(c), q, c)
+            }
             Filter::Tokens => score::overlap_bound(shared as usize, q),
             Filter::Bigrams => {
                 if len == 255 {
@@ -365,80 +376,145 @@ fn candidates(
     scratch: &mut Scratch,
 ) -> Result<Vec<(u8, u32)>> {
     let (need, min, qlen) = (spec.need, spec.min, spec.qlen);
-    let total = spec.total as usize;
     let Scratch { counts, lens } = scratch;
     let mut remaining = spec.total;
-    // Length filter: which stored token counts can reach `min` at all (255 means "255 or
-    // more", kept whenever a candidate that long could qualify).
-    let fits: Vec<bool> = (0..=255usize)
+    // Shared grams a candidate of each stored token count needs to reach `min` (NONE: that
+    // length cannot, the length filter; 255 means "255 or more"). The global `need` holds
+    // for every length; a length far from the query's needs more, so its candidates are
+    // admitted from fewer lists: at 75 % a candidate as long as the query needs 21 of 41
+    // character pairs, one a third longer only 13.
+    const NONE: u32 = u32::MAX;
+    let need_of: Vec<u32> = (0..=255usize)
         .map(|cl| {
-            score::base_score(qlen.abs_diff(cl), qlen, cl) >= min || (cl == 255 && qlen * 100 / usize::from(min) >= 255)
+            let fits = score::base_score(qlen.abs_diff(cl), qlen, cl) >= min
+                || (cl == 255 && qlen * 100 / usize::from(min) >= 255);
+            if !fits {
+                return NONE;
+            }
+            let by_bound = (0..=spec.total).find(|&x| spec.bound(x, cl as u8) >= min).unwrap_or(NONE);
+            by_bound.max(need)
         })
         .collect();
     let mut touched: Vec<u32> = Vec::new();
-    // hist[c]: candidates whose shared count is c, so the number still able to reach
-    // `need` is a short sum instead of a pass over every candidate.
-    let mut hist = vec![0u32; total + 1];
-    let slot = |c: u16| usize::from(c).min(total);
+    // The candidates admitted so far, sorted: lists are merged with them
+    // when a posting cannot admit a new candidate (a probe of the counters per posting
+    // missed the cache on nearly every id).
+    let mut alive: Vec<u32> = Vec::new();
+    let mut fresh: Vec<u32> = Vec::new();
+    let mut merged: Vec<u32> = Vec::new();
     let mut next = 0;
-    // Admission: while an unseen variant could still reach `need` with this gram and
-    // the ones after it, every variant on the list is a candidate.
+    // Admission: while an unseen variant of some length could still reach its need with
+    // this gram and the ones after it, the variants of that length on the list are
+    // candidates.
+    let max_need = need_of.iter().copied().filter(|&n| n != NONE).max().unwrap_or(NONE);
+    // Merge the ids first seen since the last merge into `alive` (sequential: the ids are
+    // sorted, never probed in the counters).
+    let merge = |alive: &mut Vec<u32>, fresh: &mut Vec<u32>, merged: &mut Vec<u32>| {
+        fresh.sort_unstable();
+        merged.clear();
+        let (mut a, mut b) = (0, 0);
+        while a < alive.len() || b < fresh.len() {
+            if b == fresh.len() || (a < alive.len() && alive[a] < fresh[b]) {
+                merged.push(alive[a]);
+                a += 1;
+            } else {
+                merged.push(fresh[b]);
+                b += 1;
+            }
+        }
+        std::mem::swap(alive, merged);
+        fresh.clear();
+    };
     while next < grams.len() && remaining >= need {
         let (df, key, w) = grams[next];
         next += 1;
-        if df > 0 {
-            let w = w.min(u32::from(u16::MAX)) as u16;
-            index::decode_into(&index::posting_blob(conn, key)?, |v, len| {
-                if !fits[usize::from(len)] {
-                    return;
-                }
-                let v = v as usize;
-                if v >= counts.len() {
-                    counts.resize(v + 1 + v / 4, 0);
-                    lens.resize(v + 1 + v / 4, 0);
-                }
-                let c = counts[v];
-                if c == 0 {
-                    touched.push(v as u32);
-                    lens[v] = len;
-                } else {
-                    hist[slot(c)] -= 1;
-                }
-                counts[v] = c.saturating_add(w);
-                hist[slot(counts[v])] += 1;
-            });
+        if remaining < max_need && !fresh.is_empty() {
+            // Some lengths admit no more: their postings are merged with `alive` below.
+            merge(&mut alive, &mut fresh, &mut merged);
         }
-        remaining -= grams[next - 1].2;
+        // A list much shorter than the candidates is cheaper to probe than to merge.
+        let probe = (df as usize) * PROBE_RATIO < alive.len();
+        if df > 0 {
+            let w16 = w.min(u32::from(u16::MAX)) as u16;
+            let mut i = 0;
+            index::for_each_posting(conn, key, |v, len| {
+                let n = need_of[usize::from(len)];
+                if n == NONE {
+                    return true;
+                }
+                if remaining >= n {
+                    let v = v as usize;
+                    if v >= counts.len() {
+                        counts.resize(v + 1 + v / 4, 0);
+                        lens.resize(v + 1 + v / 4, 0);
+                    }
+                    let c = counts[v];
+                    if c == 0 {
+                        touched.push(v as u32);
+                        fresh.push(v as u32);
+                        lens[v] = len;
+                    }
+                    counts[v] = c.saturating_add(w16);
+                } else if probe {
+                    // Only a candidate admitted from an earlier list can count this one,
+                    // and every such candidate is in `alive` (no pruning before the end).
+                    if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
+                        *c = c.saturating_add(w16);
+                    }
+                } else {
+                    while i < alive.len() && alive[i] < v {
+                        i += 1;
+                    }
+                    if i < alive.len() && alive[i] == v {
+                        let c = &mut counts[v as usize];
+                        *c = c.saturating_add(w16);
+                    }
+                }
+                true
+            })?;
+        }
+        remaining -= w;
     }
+    merge(&mut alive, &mut fresh, &mut merged);
+    alive.retain(|&v| u32::from(counts[v as usize]) + remaining >= need_of[usize::from(lens[v as usize])]);
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
-    let above = |hist: &[u32], remaining: u32| -> usize {
-        let from = (need.saturating_sub(remaining) as usize).min(total);
-        hist[from..].iter().map(|&n| n as usize).sum()
-    };
-    let mut alive = above(&hist, remaining);
-    while next < grams.len() && alive > 0 {
+    while next < grams.len() && !alive.is_empty() {
         let (df, key, w) = grams[next];
-        if df as usize > REFINE_PER_CANDIDATE * alive {
+        if df as usize > REFINE_PER_CANDIDATE * alive.len() {
             break;
         }
         next += 1;
+        // Probing a pruned candidate's counter is harmless: only `alive` is read after.
+        let probe = (df as usize) * PROBE_RATIO < alive.len();
         if df > 0 {
             let w16 = w.min(u32::from(u16::MAX)) as u16;
-            index::decode_into(&index::posting_blob(conn, key)?, |v, _| {
-                if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
-                    hist[slot(*c)] -= 1;
-                    *c = c.saturating_add(w16);
-                    hist[slot(*c)] += 1;
+            let mut i = 0;
+            index::for_each_posting(conn, key, |v, _| {
+                if probe {
+                    if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
+                        *c = c.saturating_add(w16);
+                    }
+                    return true;
                 }
-            });
+                while alive[i] < v {
+                    i += 1;
+                    if i == alive.len() {
+                        return false;
+                    }
+                }
+                if alive[i] == v {
+                    let c = &mut counts[v as usize];
+                    *c = c.saturating_add(w16);
+                }
+                true
+            })?;
         }
         remaining -= w;
-        alive = above(&hist, remaining);
+        alive.retain(|&v| u32::from(counts[v as usize]) + remaining >= need_of[usize::from(lens[v as usize])]);
     }
-    let mut cands: Vec<(u8, u32)> = touched
+    let mut cands: Vec<(u8, u32)> = alive
         .iter()
-        .filter(|&&v| u32::from(counts[v as usize]) + remaining >= need)
         .map(|&v| (spec.bound(u32::from(counts[v as usize]) + remaining, lens[v as usize]), v))
         .filter(|&(b, _)| b >= min)
         .collect();

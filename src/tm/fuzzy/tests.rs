@@ -220,4 +220,35 @@ proptest! {
         qs.extend(sources.iter().take(3).map(|s| s.replacen('雪', "雨", 1)));
         check_contract(&sources, &qs, "ja", min, limit);
     }
+
+    /// Stored sources are the query with insertions and deletions, so their lengths spread
+    /// from well below to well above the query's: the admission needs a different number
+    /// of shared grams per stored length, and a wrong one loses a match here.
+    #[test]
+    fn indexed_equals_brute_force_ja_lengths(
+        base in proptest::collection::vec(proptest::sample::select(CHARS), 8..40),
+        edits in proptest::collection::vec(
+            proptest::collection::vec((any::<bool>(), any::<usize>(), proptest::sample::select(CHARS)), 0..14),
+            1..40,
+        ),
+        min in 50u8..=100,
+        limit in 1usize..6,
+    ) {
+        let sources: Vec<String> = edits
+            .iter()
+            .map(|ops| {
+                let mut c = base.clone();
+                for &(insert, at, ch) in ops {
+                    if insert {
+                        c.insert(at % (c.len() + 1), ch);
+                    } else if c.len() > 1 {
+                        c.remove(at % c.len());
+                    }
+                }
+                c.into_iter().collect()
+            })
+            .collect();
+        let query: String = base.iter().collect();
+        check_contract(&sources, &[query], "ja", min, limit);
+    }
 }
