@@ -35,6 +35,7 @@ pub struct Args {
 /// Run `tomo analyze`.
 pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let tm = global.open_tm()?;
+    tm.map_for_lookups()?;
     // 50 % is the lowest band; below it a sentence is "no match".
     let opts = DraftOptions { min_score: 50, limit: 1 };
     let drafts = args

@@ -27,6 +27,7 @@ pub struct Args {
 /// Run `tomo concord`.
 pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let tm = global.open_tm()?;
+    tm.map_for_lookups()?;
     let hits = tm.concord(&args.term, args.lang.as_ref(), args.limit)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -44,6 +44,7 @@ struct JsonLine<'a> {
 /// Run `tomo lookup`.
 pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let tm = global.open_tm()?;
+    tm.map_for_lookups()?;
     let color = !args.json && color_enabled();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -55,6 +55,7 @@ pub struct Args {
 /// Run `tomo translate`.
 pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let tm = global.open_tm()?;
+    tm.map_for_lookups()?;
     let opts = DraftOptions { min_score: args.min, limit: args.candidates };
     let draft = draft_file(&tm, &args.article, &args.from, &args.to, &opts)?;
     let format = args.format.or_else(|| args.output.as_deref().and_then(format_of)).unwrap_or(DraftFormat::Table);

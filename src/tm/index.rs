@@ -19,8 +19,10 @@ use crate::error::Result;
 use crate::lang::Lang;
 use crate::tm::fuzzy::tokenize::{FNV64, Granularity, granularity, hash64, tokenize};
 
-/// Postings held in memory before they are appended (about 200 MB at most).
-const FLUSH_AT: usize = 16 << 20;
+/// Postings held in memory before they are appended: 4 Mi postings of 16 bytes, so an
+/// import's memory stays bounded (issue 2: under 256 MB whatever the file size) at the cost
+/// of appending to the lists a few more times.
+const FLUSH_AT: usize = 4 << 20;
 
 /// One posting: gram key, variant id, the variant's token count (capped at 255).
 type Posting = (i64, u32, u8);

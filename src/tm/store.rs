@@ -120,15 +120,21 @@ impl TranslationMemory {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "cache_size", -64_000)?;
-        // Lookups read posting lists of megabytes: mapped, SQLite reads them in place
-        // instead of copying every page through read(2) into its cache (SQLite caps the
-        // size at its compile-time maximum).
-        conn.pragma_update(None, "mmap_size", 1i64 << 34)?;
         // A lookup alone keeps about a dozen statements prepared; re-preparing evicted ones
         // showed in its profile.
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn)?;
         Ok(TranslationMemory { conn, path })
+    }
+
+    /// Map the database file into memory for lookups: posting lists of megabytes are then
+    /// read in place instead of being copied page by page through read(2) into SQLite's
+    /// cache. Only for commands that look up; an import or export through a map would
+    /// show the whole file in the process's resident memory. (SQLite caps the size at its
+    /// compile-time maximum.)
+    pub fn map_for_lookups(&self) -> Result<()> {
+        self.conn.pragma_update(None, "mmap_size", 1i64 << 34)?;
+        Ok(())
     }
 
     /// The database file, or `None` for an in-memory memory.
@@ -314,6 +320,9 @@ enum Inserted {
     New { multiple: bool },
 }
 
+/// Hashes [`SeenSources`] keeps in memory before it turns to probing the database (~16 MB).
+const SEEN_SOURCES_CAP: usize = 1 << 20;
+
 /// Which normalized texts an import has met, to tell a new translation of a known source
 /// ("multiple translations") without a database probe per unit when the memory started empty.
 struct SeenSources {
@@ -327,6 +336,20 @@ impl SeenSources {
     fn new(tx: &Transaction<'_>) -> Result<Self> {
         let probe_db = tx.query_row("SELECT EXISTS (SELECT 1 FROM unit)", [], |r| r.get(0))?;
         Ok(SeenSources { probe_db, hashes: std::collections::HashSet::new() })
+    }
+
+    /// Note an inserted variant's hash. Past [`SEEN_SOURCES_CAP`] hashes the set is dropped
+    /// and the database probed instead (every row so far is in it), so memory stays bounded
+    /// whatever the size of the import.
+    fn remember(&mut self, hash: i64) {
+        if self.probe_db {
+            return;
+        }
+        self.hashes.insert(hash);
+        if self.hashes.len() > SEEN_SOURCES_CAP {
+            self.probe_db = true;
+            self.hashes = std::collections::HashSet::new();
+        }
     }
 
     /// Is `hash` (a new unit's source) already the text of another unit's variant?
@@ -405,9 +428,7 @@ fn insert_unit(
             Err(e) => return Err(e.into()),
         }
         index::on_variant_inserted(tx, tx.last_insert_rowid(), &v.lang, &norm)?;
-        if !sources.probe_db {
-            sources.hashes.insert(hash);
-        }
+        sources.remember(hash);
     }
     Ok(Inserted::New { multiple })
 }
