@@ -9,6 +9,7 @@ use tomo::align::raw::{self, Sentence};
 use tomo::align::{Aligner, Bead, DEFAULT_MIN_CONFIDENCE, Lexicon};
 use tomo::formats::{self, Format, ReadItem, WriteHeader};
 use tomo::lang::Lang;
+use tomo::report::render::{pad, wrap_plain};
 use tomo::tm::{ImportOptions, Prop, TranslationMemory, Unit, Variant};
 use tomo::{Error, Position};
 
@@ -265,7 +266,7 @@ impl View<'_> {
                 .parts
                 .iter()
                 .enumerate()
-                .map(|(d, r)| if r.is_empty() { vec!["—".to_string()] } else { wrap(&self.text(d, r), col) })
+                .map(|(d, r)| if r.is_empty() { vec!["—".to_string()] } else { wrap_plain(&self.text(d, r), col) })
                 .collect();
             let height = cells.iter().map(Vec::len).max().unwrap_or(1);
             let mark = if row.present() < n { "!" } else { " " };
@@ -282,57 +283,6 @@ impl View<'_> {
         }
         Ok(())
     }
-}
-
-fn display_width(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
-
-fn pad(s: &str, width: usize) -> String {
-    let w = display_width(s);
-    if w >= width { s.to_string() } else { format!("{s}{}", " ".repeat(width - w)) }
-}
-
-/// Wrap `text` to lines of at most `width` display columns: at spaces where there are
-/// any, anywhere between CJK characters.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut line_w = 0;
-    for word in text.split_inclusive(' ') {
-        let ww = display_width(word.trim_end());
-        if line_w + ww <= width {
-            line.push_str(word);
-            line_w += display_width(word);
-            continue;
-        }
-        // A word that fits on a line of its own starts one; a longer word, or a run of
-        // CJK text (no spaces to break at), is cut by characters.
-        let cjk = word.chars().any(|c| unicode_width::UnicodeWidthChar::width(c) == Some(2));
-        if !cjk && ww <= width && !line.is_empty() {
-            lines.push(line.trim_end().to_string());
-            line = word.to_string();
-            line_w = display_width(word);
-            continue;
-        }
-        for c in word.chars() {
-            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if line_w + cw > width && !line.is_empty() {
-                lines.push(line.trim_end().to_string());
-                line.clear();
-                line_w = 0;
-                if c == ' ' {
-                    continue;
-                }
-            }
-            line.push(c);
-            line_w += cw;
-        }
-    }
-    if !line.trim().is_empty() || lines.is_empty() {
-        lines.push(line.trim_end().to_string());
-    }
-    lines
 }
 
 /// One batch document: the fields read (others, `gold` included, are skipped unread).

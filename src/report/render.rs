@@ -124,7 +124,15 @@ fn wrap(text: &str, spans: &[Range<usize>], width: usize) -> Vec<Line> {
     lines
 }
 
-fn pad(s: &str, width: usize) -> String {
+/// Wrap plain `text` into lines of at most `width` display columns, by the same rules as the
+/// draft table (spaces first, else between characters; closing CJK punctuation never starts a
+/// line). For other side-by-side views, such as `tomo align`'s.
+pub fn wrap_plain(text: &str, width: usize) -> Vec<String> {
+    wrap(text, &[], width).iter().map(|l| l.render(0, false)).collect()
+}
+
+/// `s` padded with spaces to `width` display columns (CJK characters count two).
+pub fn pad(s: &str, width: usize) -> String {
     let w: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
