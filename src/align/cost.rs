@@ -286,6 +286,20 @@ fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
     masks
 }
 
+/// A document pair's anchor bit sets, which depend only on the two sides' anchors: kept
+/// from a first pass's [`CostModel`] to build the second pass's (see
+/// [`CostModel::into_anchors`]) instead of interning every value again.
+pub struct DocAnchors {
+    bits: Option<DocBits>,
+}
+
+impl DocAnchors {
+    /// The anchor bit sets of the document whose sides are `src` and `tgt`.
+    pub fn of(src: &Side, tgt: &Side) -> DocAnchors {
+        DocAnchors { bits: doc_bits(src, tgt) }
+    }
+}
+
 /// The bead cost model for one document pair.
 pub struct CostModel<'a> {
     params: &'a Params,
@@ -320,6 +334,19 @@ impl<'a> CostModel<'a> {
         src: &'a Side,
         tgt: &'a Side,
     ) -> CostModel<'a> {
+        CostModel::with_anchors(params, length, lexicon, src, tgt, DocAnchors::of(src, tgt))
+    }
+
+    /// [`CostModel::new`] with the sides' anchor bit sets already built (by
+    /// [`DocAnchors::of`] on the same anchors).
+    pub fn with_anchors(
+        params: &'a Params,
+        length: LengthModel,
+        lexicon: Option<&'a Lexicon>,
+        src: &'a Side,
+        tgt: &'a Side,
+        anchors: DocAnchors,
+    ) -> CostModel<'a> {
         let (n, m) = (src.anchors.len(), tgt.anchors.len());
         let lex_cache = match lexicon {
             Some(lex) if n * m <= DENSE_LEX_CACHE => LexCache::Dense { m, masks: dense_masks(lex, src, tgt) },
@@ -346,18 +373,12 @@ impl<'a> CostModel<'a> {
                 + lex_weight * (t as f64).min(8.0)
         }));
         let tgt_bound = prefix(&mut tgt.anchors.iter().map(|a| params.latin_shared * a.marked.len() as f64));
-        CostModel {
-            params,
-            length,
-            lexicon,
-            src,
-            tgt,
-            bits: doc_bits(src, tgt),
-            n_tokens,
-            src_bound,
-            tgt_bound,
-            lex_cache,
-        }
+        CostModel { params, length, lexicon, src, tgt, bits: anchors.bits, n_tokens, src_bound, tgt_bound, lex_cache }
+    }
+
+    /// The anchor bit sets, for another model of the same sides (a second pass).
+    pub fn into_anchors(self) -> DocAnchors {
+        DocAnchors { bits: self.bits }
     }
 
     /// Cost of the bead of source lines `i..i+di` and target lines `j..j+dj`, and the index
@@ -370,6 +391,10 @@ impl<'a> CostModel<'a> {
         let p = self.params;
         let prior = p.prior[shape];
         if di == 0 || dj == 0 {
+            // A deletion's anchor penalty is never negative: its prior alone may decide.
+            if prior >= budget {
+                return prior;
+            }
             return prior + self.deletion(i, di, j, dj);
         }
         // Most beads lose on their prior alone: no evidence they could have would save them.
