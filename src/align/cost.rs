@@ -266,23 +266,39 @@ fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
     let mut where_: Vec<(u32, u32)> =
         tgt.tokens.iter().enumerate().flat_map(|(b, t)| t.iter().map(move |&y| (y, b as u32))).collect();
     where_.sort_unstable();
-    let mut spans: FxMap<u32, (u32, u32)> = FxMap::default();
-    spans.reserve(where_.len());
-    for (k, &(y, _)) in where_.iter().enumerate() {
-        spans.entry(y).or_insert((k as u32, k as u32)).1 = k as u32 + 1;
+    // The spans are indexed by id in a table kept across documents (ids are dense in the
+    // batch's vocabulary): a probe per link was most of this function's time. Entries set
+    // here are cleared before returning, so an absent id reads as an empty span.
+    thread_local! {
+        static SPANS: RefCell<Vec<(u32, u32)>> = const { RefCell::new(Vec::new()) };
     }
-    for (a, toks) in src.tokens.iter().enumerate() {
-        let row = &mut masks[a * m..(a + 1) * m];
-        for (k, &x) in toks.iter().take(64).enumerate() {
-            for &(y, _) in lex.links(x) {
-                if let Some(&(from, to)) = spans.get(&y) {
+    SPANS.with_borrow_mut(|spans| {
+        let need = where_.last().map_or(0, |&(y, _)| y as usize + 1);
+        if spans.len() < need {
+            spans.resize(need, (0, 0));
+        }
+        for (k, &(y, _)) in where_.iter().enumerate() {
+            let span = &mut spans[y as usize];
+            if k == 0 || where_[k - 1].0 != y {
+                span.0 = k as u32;
+            }
+            span.1 = k as u32 + 1;
+        }
+        for (a, toks) in src.tokens.iter().enumerate() {
+            let row = &mut masks[a * m..(a + 1) * m];
+            for (k, &x) in toks.iter().take(64).enumerate() {
+                for &(y, _) in lex.links(x) {
+                    let Some(&(from, to)) = spans.get(y as usize) else { continue };
                     for &(_, b) in &where_[from as usize..to as usize] {
                         row[b as usize] |= 1 << k;
                     }
                 }
             }
         }
-    }
+        for &(y, _) in &where_ {
+            spans[y as usize] = (0, 0);
+        }
+    });
     masks
 }
 
