@@ -266,24 +266,54 @@ fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
     let mut where_: Vec<(u32, u32)> =
         tgt.tokens.iter().enumerate().flat_map(|(b, t)| t.iter().map(move |&y| (y, b as u32))).collect();
     where_.sort_unstable();
-    let mut spans: FxMap<u32, (u32, u32)> = FxMap::default();
-    spans.reserve(where_.len());
-    for (k, &(y, _)) in where_.iter().enumerate() {
-        spans.entry(y).or_insert((k as u32, k as u32)).1 = k as u32 + 1;
+    // The spans are indexed by id in a table kept across documents (ids are dense in the
+    // batch's vocabulary): a probe per link was most of this function's time. Entries set
+    // here are cleared before returning, so an absent id reads as an empty span.
+    thread_local! {
+        static SPANS: RefCell<Vec<(u32, u32)>> = const { RefCell::new(Vec::new()) };
     }
-    for (a, toks) in src.tokens.iter().enumerate() {
-        let row = &mut masks[a * m..(a + 1) * m];
-        for (k, &x) in toks.iter().take(64).enumerate() {
-            for &(y, _) in lex.links(x) {
-                if let Some(&(from, to)) = spans.get(&y) {
+    SPANS.with_borrow_mut(|spans| {
+        let need = where_.last().map_or(0, |&(y, _)| y as usize + 1);
+        if spans.len() < need {
+            spans.resize(need, (0, 0));
+        }
+        for (k, &(y, _)) in where_.iter().enumerate() {
+            let span = &mut spans[y as usize];
+            if k == 0 || where_[k - 1].0 != y {
+                span.0 = k as u32;
+            }
+            span.1 = k as u32 + 1;
+        }
+        for (a, toks) in src.tokens.iter().enumerate() {
+            let row = &mut masks[a * m..(a + 1) * m];
+            for (k, &x) in toks.iter().take(64).enumerate() {
+                for &(y, _) in lex.links(x) {
+                    let Some(&(from, to)) = spans.get(y as usize) else { continue };
                     for &(_, b) in &where_[from as usize..to as usize] {
                         row[b as usize] |= 1 << k;
                     }
                 }
             }
         }
-    }
+        for &(y, _) in &where_ {
+            spans[y as usize] = (0, 0);
+        }
+    });
     masks
+}
+
+/// A document pair's anchor bit sets, which depend only on the two sides' anchors: kept
+/// from a first pass's [`CostModel`] to build the second pass's (see
+/// [`CostModel::into_anchors`]) instead of interning every value again.
+pub struct DocAnchors {
+    bits: Option<DocBits>,
+}
+
+impl DocAnchors {
+    /// The anchor bit sets of the document whose sides are `src` and `tgt`.
+    pub fn of(src: &Side, tgt: &Side) -> DocAnchors {
+        DocAnchors { bits: doc_bits(src, tgt) }
+    }
 }
 
 /// The bead cost model for one document pair.
@@ -320,6 +350,19 @@ impl<'a> CostModel<'a> {
         src: &'a Side,
         tgt: &'a Side,
     ) -> CostModel<'a> {
+        CostModel::with_anchors(params, length, lexicon, src, tgt, DocAnchors::of(src, tgt))
+    }
+
+    /// [`CostModel::new`] with the sides' anchor bit sets already built (by
+    /// [`DocAnchors::of`] on the same anchors).
+    pub fn with_anchors(
+        params: &'a Params,
+        length: LengthModel,
+        lexicon: Option<&'a Lexicon>,
+        src: &'a Side,
+        tgt: &'a Side,
+        anchors: DocAnchors,
+    ) -> CostModel<'a> {
         let (n, m) = (src.anchors.len(), tgt.anchors.len());
         let lex_cache = match lexicon {
             Some(lex) if n * m <= DENSE_LEX_CACHE => LexCache::Dense { m, masks: dense_masks(lex, src, tgt) },
@@ -346,18 +389,12 @@ impl<'a> CostModel<'a> {
                 + lex_weight * (t as f64).min(8.0)
         }));
         let tgt_bound = prefix(&mut tgt.anchors.iter().map(|a| params.latin_shared * a.marked.len() as f64));
-        CostModel {
-            params,
-            length,
-            lexicon,
-            src,
-            tgt,
-            bits: doc_bits(src, tgt),
-            n_tokens,
-            src_bound,
-            tgt_bound,
-            lex_cache,
-        }
+        CostModel { params, length, lexicon, src, tgt, bits: anchors.bits, n_tokens, src_bound, tgt_bound, lex_cache }
+    }
+
+    /// The anchor bit sets, for another model of the same sides (a second pass).
+    pub fn into_anchors(self) -> DocAnchors {
+        DocAnchors { bits: self.bits }
     }
 
     /// Cost of the bead of source lines `i..i+di` and target lines `j..j+dj`, and the index
@@ -370,6 +407,10 @@ impl<'a> CostModel<'a> {
         let p = self.params;
         let prior = p.prior[shape];
         if di == 0 || dj == 0 {
+            // A deletion's anchor penalty is never negative: its prior alone may decide.
+            if prior >= budget {
+                return prior;
+            }
             return prior + self.deletion(i, di, j, dj);
         }
         // Most beads lose on their prior alone: no evidence they could have would save them.

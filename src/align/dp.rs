@@ -13,8 +13,9 @@ pub const SHAPES: [(usize, usize); 8] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2),
 /// that in one place are what the paragraph pass is for.
 pub const BAND: usize = 60;
 
-/// The narrowest band (short documents: about the whole grid).
-pub const MIN_BAND: usize = 12;
+/// The narrowest band (short documents). Eight lines past the diagonal's spread give the
+/// dev set the same alignments, byte for byte, as twelve did, for a tenth less work.
+pub const MIN_BAND: usize = 8;
 
 /// A cost every real path beats; used for cells outside the band, never returned.
 const UNREACHED: f64 = 1e300;

@@ -360,7 +360,12 @@ pub fn tokens(text: &str, script: Script) -> Vec<String> {
 fn each_token(text: &str, script: Script, buf: &mut String, f: &mut dyn FnMut(&str)) {
     match script {
         Script::Spaced | Script::NoSpaces => {
-            for w in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+            // On ASCII text (most English lines) the split tests bytes, not Unicode classes.
+            let ascii = text.is_ascii();
+            let words = text.split(move |c: char| {
+                if ascii { !c.is_ascii_alphanumeric() && c != '\'' } else { !c.is_alphanumeric() && c != '\'' }
+            });
+            for w in words {
                 let w = w.trim_matches('\'');
                 buf.clear();
                 if w.is_ascii() {

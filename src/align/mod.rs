@@ -194,10 +194,17 @@ impl Aligner {
                 )
             })
             .collect();
-        let mut beads: Vec<Vec<Bead>> = sides.iter().map(|(a, b)| self.align_sides(a, b)).collect();
         if !self_train {
-            return beads;
+            return sides.iter().map(|(a, b)| self.align_sides(a, b)).collect();
         }
+        // The anchor bit sets of each document are kept for the second pass.
+        let (mut beads, mut doc_anchors): (Vec<Vec<Bead>>, Vec<Option<cost::DocAnchors>>) = sides
+            .iter()
+            .map(|(a, b)| {
+                let (beads, anchors) = self.align_sides_in(a, b, None, None);
+                (beads, Some(anchors))
+            })
+            .unzip();
         let mut src_vocab = lexicon::Vocab::new(self.src.script());
         let mut tgt_vocab = lexicon::Vocab::new(self.tgt.script());
         let extra_ids: Vec<(Tokens, Tokens)> =
@@ -257,7 +264,7 @@ impl Aligner {
                     t
                 })
                 .collect();
-            beads[k] = trained.align_sides_near(a, b, &beads[k]);
+            beads[k] = trained.align_sides_in(a, b, Some(&beads[k]), doc_anchors[k].take()).0;
         }
         beads
     }
@@ -275,17 +282,21 @@ impl Aligner {
 
     /// Align two sides whose features are computed.
     pub(crate) fn align_sides(&self, a: &cost::Side, b: &cost::Side) -> Vec<Bead> {
-        self.align_sides_in(a, b, None)
+        self.align_sides_in(a, b, None, None).0
     }
 
-    /// [`Aligner::align_sides`] searching only near an earlier alignment `near` of the
-    /// same sides (see [`dp::best_path_near`]).
-    pub(crate) fn align_sides_near(&self, a: &cost::Side, b: &cost::Side, near: &[Bead]) -> Vec<Bead> {
-        self.align_sides_in(a, b, Some(near))
-    }
-
-    fn align_sides_in(&self, a: &cost::Side, b: &cost::Side, near: Option<&[Bead]>) -> Vec<Bead> {
-        let model = cost::CostModel::new(&self.params, self.length, self.lexicon.as_ref(), a, b);
+    /// The beads, and the sides' anchor bit sets for another pass over them (`anchors`,
+    /// when given, must have been built from these sides' anchors); with `near`, searching
+    /// only near that earlier alignment of the same sides (see [`dp::best_path_near`]).
+    fn align_sides_in(
+        &self,
+        a: &cost::Side,
+        b: &cost::Side,
+        near: Option<&[Bead]>,
+        anchors: Option<cost::DocAnchors>,
+    ) -> (Vec<Bead>, cost::DocAnchors) {
+        let anchors = anchors.unwrap_or_else(|| cost::DocAnchors::of(a, b));
+        let model = cost::CostModel::with_anchors(&self.params, self.length, self.lexicon.as_ref(), a, b, anchors);
         let n = a.anchors.len();
         let m = b.anchors.len();
         let mut cost = |shape, i, di, j, dj, budget| model.cost(shape, i, di, j, dj, budget);
@@ -299,13 +310,15 @@ impl Aligner {
                 dp::best_path_near(n, m, &steps, &mut cost)
             }
         };
-        path.iter()
+        let beads = path
+            .iter()
             .map(|s| {
                 let shape = dp::SHAPES.iter().position(|&x| x == (s.di, s.dj)).expect("a path step has a known shape");
                 let evidence = s.cost - self.params.prior[shape];
                 Bead { src: s.i..s.i + s.di, tgt: s.j..s.j + s.dj, confidence: confidence(evidence, s.di, s.dj) }
             })
-            .collect()
+            .collect();
+        (beads, model.into_anchors())
     }
 }
 
