@@ -243,9 +243,11 @@ fn consider(conn: &Connection, top: &mut TopK, hit: Hit, to: &Lang) -> Result<()
 enum Filter {
     /// Token unigrams: a count `x` of shared tokens bounds the score by `100 × x / |q|`.
     Tokens,
-    /// Token bigrams (character pairs in CJK): by the q-gram lemma an edit destroys at most
-    /// two of the query's `|q| − 1` bigrams, so `x` shared bigrams mean at least
-    /// `ceil((|q| − 1 − x) / 2)` edits. Much shorter lists than single characters.
+    /// Token bigrams (character pairs in CJK): by the q-gram lemma a substitution or a
+    /// deletion destroys at most two of the query's `|q| − 1` bigrams and an insertion at
+    /// most one, so `x` shared bigrams mean at least `ceil((|q| − 1 − x) / 2)` edits; a
+    /// candidate `k` tokens longer needs `k` insertions, which lifts that to
+    /// `ceil((|q| − 1 − x + k) / 2)`. Much shorter lists than single characters.
     Bigrams,
 }
 
@@ -260,7 +262,7 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     // Edits a match at `min` can have: d ≤ (100 − min)/100 × longer, and the longer is at
     // most 100/min × |q| (length filter).
     let dmax = (100 - usize::from(min)) * qlen / usize::from(min);
-    let bigram_need = (qlen - 1).saturating_sub(2 * dmax);
+    let bigram_need = bigram_need(qlen, min, (qlen - 1).saturating_sub(2 * dmax));
     let token_need = (usize::from(min) * qlen).div_ceil(100) as u32;
     let (tokens, token_cost) = gram_lists(conn, q, &q.classes, token_need)?;
     let (filter, grams, need, total) = if q.granularity == Granularity::Chars && bigram_need >= 2 {
@@ -297,6 +299,22 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
         }
     }
     Ok(top.hits)
+}
+
+/// Shared bigrams every candidate reaching `min` has, whatever its length: the least the
+/// per-length bound asks of a length the length filter keeps. `any_length` holds for every
+/// length (the bound of the longest candidate); it stays the answer when the query is so
+/// long that candidates of 255 tokens or more (whose length is not stored) could match.
+fn bigram_need(qlen: usize, min: u8, any_length: usize) -> usize {
+    if qlen * 100 / usize::from(min) >= 255 {
+        return any_length;
+    }
+    let spec = Spec { qlen, total: (qlen - 1) as u32, need: 0, min, filter: Filter::Bigrams };
+    (0..255usize)
+        .filter(|&c| score::base_score(qlen.abs_diff(c), qlen, c) >= min)
+        .filter_map(|c| (0..=spec.total).find(|&x| spec.bound(x, c as u8) >= min))
+        .min()
+        .map_or(any_length, |n| (n as usize).max(any_length))
 }
 
 /// A gram of the query: (document frequency, index key, weight in the query).
@@ -357,8 +375,9 @@ impl Spec {
                 if len == 255 {
                     100
                 } else {
+                    // lost ≤ 2·subs + 2·dels + ins = 2d − ins, and ins ≥ c − q.
                     let lost = (q - 1).saturating_sub(shared as usize);
-                    let edits = lost.div_ceil(2);
+                    let edits = (lost + c.saturating_sub(q)).div_ceil(2);
                     score::base_score(edits, q, c)
                 }
             }
@@ -542,4 +561,38 @@ pub fn brute_force(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<H
         }
     }
     Ok(top.hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The shared-bigram count the index gives a candidate: the query weight of every
+    /// distinct query bigram the candidate contains.
+    fn shared(q: &[u64], c: &[u64]) -> u32 {
+        let mut weights: HashMapId<(u64, u64), u32> = HashMapId::default();
+        for w in q.windows(2) {
+            *weights.entry((w[0], w[1])).or_insert(0) += 1;
+        }
+        let have: std::collections::HashSet<(u64, u64)> = c.windows(2).map(|w| (w[0], w[1])).collect();
+        weights.iter().filter(|(k, _)| have.contains(k)).map(|(_, &w)| w).sum()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The bigram bound never falls below the true score, whichever sequence is
+        /// longer (a small alphabet makes repeated and accidentally shared pairs common).
+        #[test]
+        fn bigram_bound_is_an_upper_bound(
+            q in proptest::collection::vec(0u64..4, 2..30),
+            c in proptest::collection::vec(0u64..4, 0..40),
+        ) {
+            let spec = Spec { qlen: q.len(), total: (q.len() - 1) as u32, need: 0, min: 1, filter: Filter::Bigrams };
+            let real = score::base_score(Pattern::new(&q).distance(&c), q.len(), c.len());
+            prop_assert!(spec.bound(shared(&q, &c), c.len() as u8) >= real);
+        }
+    }
 }
