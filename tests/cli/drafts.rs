@@ -19,19 +19,8 @@ const EXACT_EN: &str = "JR Kyushu suspended all Kyushu Shinkansen services on th
 
 fn seeded() -> TestEnv {
     let env = TestEnv::new();
-    import_json(&env, &TestEnv::repo("tests/data/reuse/20260814-typhoon.xlf"));
+    env.import_json(&TestEnv::repo("tests/data/reuse/20260814-typhoon.xlf"));
     env
-}
-
-fn import_json(env: &TestEnv, file: &std::path::Path) -> serde_json::Value {
-    let out = env.tomo().args(["--db", "tm.db", "import", "--json"]).arg(file).assert().success();
-    serde_json::from_slice(&out.get_output().stdout).expect("import --json prints one JSON object")
-}
-
-fn units(env: &TestEnv) -> u64 {
-    let out = env.tomo().args(["--db", "tm.db", "stats", "--json"]).assert().success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    v["units"].as_u64().unwrap()
 }
 
 fn analyze(env: &TestEnv) -> serde_json::Value {
@@ -61,7 +50,7 @@ fn translate(env: &TestEnv, out: &str) -> String {
 
 /// The import of the edited draft, its re-import, and the analysis before and after.
 fn check_loop(env: &TestEnv, before: &serde_json::Value, done: &std::path::Path) {
-    let r = import_json(env, done);
+    let r = env.import_json(done);
     // 21 sentences: 9 without a draft, one of them now translated; 6 exact or context
     // matches (one a repetition) left as they were.
     assert_eq!(r["read"], 21, "{r}");
@@ -71,11 +60,11 @@ fn check_loop(env: &TestEnv, before: &serde_json::Value, done: &std::path::Path)
     assert_eq!(skipped.len(), 8, "{r}");
     assert!(skipped.iter().all(|s| s["reason"] == "it has no translation" && s["line"].as_u64().is_some()), "{r}");
     assert_eq!(skipped[0]["unit"], "sentence 1");
-    let count = units(env);
+    let count = env.units();
 
-    let again = import_json(env, done);
+    let again = env.import_json(done);
     assert_eq!((again["new"].as_u64(), again["present"].as_u64()), (Some(0), Some(13)), "{again}");
-    assert_eq!(units(env), count);
+    assert_eq!(env.units(), count);
 
     let after = analyze(env);
     assert_eq!(band(&after, "no match"), band(before, "no match") - 1, "{after}");
@@ -134,14 +123,14 @@ fn edited_markdown_draft_imports_back_and_improves_the_next_analysis() {
 fn draft_tsv_is_told_from_a_memory_tsv() {
     let env = TestEnv::new();
     let memory = env.write("memory.tsv", "ja\ten\n雨だ。\tIt is raining.\n");
-    let r = import_json(&env, &memory);
+    let r = env.import_json(&memory);
     assert_eq!(r["new"], 1, "{r}");
     let draft = "#tomo-draft\tja\ten\tarticle.txt\nindex\tparagraph\tscore\tkind\tsource\ttarget\n1\t1\t0\tnone\t雪だ。\tIt is snowing.\n2\t1\t0\tnone\t雨だ。\t\n";
     for name in ["returned.tsv", "returned.txt"] {
-        let r = import_json(&env, &env.write(name, draft));
+        let r = env.import_json(&env.write(name, draft));
         assert_eq!((r["read"].as_u64(), r["skipped"].as_array().map(Vec::len)), (Some(2), Some(1)), "{name}: {r}");
     }
-    assert_eq!(units(&env), 2);
+    assert_eq!(env.units(), 2);
     let r = env
         .tomo()
         .args(["--db", "tm.db", "import", "--json", "--format", "tsv"])
@@ -171,5 +160,5 @@ fn broken_drafts_name_file_and_line() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("notes.md").and(predicate::str::contains("not a tomo draft")));
-    assert_eq!(units(&env), 0);
+    assert_eq!(env.units(), 0);
 }

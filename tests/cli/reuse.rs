@@ -5,27 +5,16 @@ use predicates::prelude::*;
 
 use crate::util::TestEnv;
 
-fn import_json(env: &TestEnv, file: &std::path::Path) -> serde_json::Value {
-    let out = env.tomo().args(["--db", "tm.db", "import", "--json"]).arg(file).assert().success();
-    serde_json::from_slice(&out.get_output().stdout).expect("import --json prints one JSON object")
-}
-
-fn units(env: &TestEnv) -> u64 {
-    let out = env.tomo().args(["--db", "tm.db", "stats", "--json"]).assert().success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    v["units"].as_u64().unwrap()
-}
-
 /// Issue 6: a translated XLIFF imports back; the exact match the translator left unchanged
 /// is not duplicated, the untranslated unit is skipped with its line, alt-trans is ignored.
 #[test]
 fn translated_xliff_imports_back_without_duplicating_unchanged_exact_matches() {
     let env = TestEnv::new();
-    let old = import_json(&env, &TestEnv::repo("tests/data/reuse/old-translated.xlf"));
+    let old = env.import_json(&TestEnv::repo("tests/data/reuse/old-translated.xlf"));
     assert_eq!((old["new"].as_u64(), old["present"].as_u64()), (Some(2), Some(0)), "{old}");
 
     let done = TestEnv::repo("tests/data/reuse/done-omegat.xlf");
-    let r = import_json(&env, &done);
+    let r = env.import_json(&done);
     assert_eq!(r["read"], 4, "{r}");
     assert_eq!(r["new"], 2, "the edited and the new translation: {r}");
     assert_eq!(r["present"], 1, "the unchanged exact match: {r}");
@@ -34,10 +23,10 @@ fn translated_xliff_imports_back_without_duplicating_unchanged_exact_matches() {
     assert_eq!(skipped[0]["unit"], "trans-unit id=\"4\"");
     assert_eq!(skipped[0]["reason"], "it has no translation");
     assert!(skipped[0]["line"].as_u64().is_some());
-    assert_eq!(units(&env), 4);
+    assert_eq!(env.units(), 4);
 
     // Importing the same file again adds nothing.
-    let again = import_json(&env, &done);
+    let again = env.import_json(&done);
     assert_eq!((again["new"].as_u64(), again["present"].as_u64()), (Some(0), Some(3)), "{again}");
 }
 
@@ -87,7 +76,7 @@ const NEW: &str = "examples/articles/ja/new-20260815-typhoon.txt";
 /// A memory holding the older typhoon article as a translator returned it.
 fn seeded() -> TestEnv {
     let env = TestEnv::new();
-    import_json(&env, &TestEnv::repo("tests/data/reuse/20260814-typhoon.xlf"));
+    env.import_json(&TestEnv::repo("tests/data/reuse/20260814-typhoon.xlf"));
     env
 }
 
@@ -225,7 +214,7 @@ fn xliff_round_trip_improves_the_next_analysis() {
         &format!("{src}\n          <target xml:lang=\"en\" state=\"translated\">Vegetable prices may rise because of the typhoon.</target>"),
     );
     let done = env.write("done.xlf", done);
-    let r = import_json(&env, &done);
+    let r = env.import_json(&done);
     let exact_targets = xlf.matches(r#"state-qualifier="exact-match""#).count() as u64;
     assert_eq!(r["present"].as_u64(), Some(exact_targets), "unchanged exact matches are not added again: {r}");
     assert!(r["new"].as_u64().unwrap() >= 1, "{r}");
@@ -254,7 +243,7 @@ fn whole_loop_from_aligned_articles() {
             .assert()
             .success();
     }
-    assert!(units(&env) >= 30, "the older articles fill the memory");
+    assert!(env.units() >= 30, "the older articles fill the memory");
     let article = TestEnv::repo(NEW);
     let before = analyze_json(&env, &[&article]);
     assert!(band(&before, "context 101%") >= 1, "aligned units carry their neighbours: {before}");
@@ -280,7 +269,7 @@ fn whole_loop_from_aligned_articles() {
             done.push_str(&format!("          <target xml:lang=\"en\">EN: {text}</target>\n"));
         }
     }
-    import_json(&env, &env.write("done.xlf", done));
+    env.import_json(&env.write("done.xlf", done));
     let after = analyze_json(&env, &[&article]);
     assert_eq!(band(&after, "no match"), 0, "{after}");
     assert!(band(&after, "context 101%") > band(&before, "context 101%"), "{after}");

@@ -41,6 +41,19 @@ impl TestEnv {
         self.dir.path()
     }
 
+    /// `tomo import --json FILE` into `tm.db` here; the JSON report it prints.
+    pub fn import_json(&self, file: &Path) -> serde_json::Value {
+        let out = self.tomo().args(["--db", "tm.db", "import", "--json"]).arg(file).assert().success();
+        serde_json::from_slice(&out.get_output().stdout).expect("import --json prints one JSON object")
+    }
+
+    /// How many units `tm.db` here holds (`tomo stats --json`).
+    pub fn units(&self) -> u64 {
+        let out = self.tomo().args(["--db", "tm.db", "stats", "--json"]).assert().success();
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        v["units"].as_u64().expect("stats --json has a unit count")
+    }
+
     /// The crate's root folder (for shipped examples and fixtures).
     pub fn repo(rel: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
