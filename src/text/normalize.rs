@@ -8,36 +8,57 @@ use unicode_normalization::UnicodeNormalization;
 ///
 /// Invariant: idempotent (`normalize(normalize(x)) == normalize(x)`).
 pub fn normalize(text: &str) -> String {
+    // ASCII is its own NFKC.
     if text.is_ascii() {
-        return normalize_ascii(text);
+        let mut f = Folder::new(text.len());
+        text.chars().for_each(|c| f.push(c));
+        return f.out;
     }
     simple_normalize(text).unwrap_or_else(|| full_normalize(text))
 }
 
-/// The general path: NFKC through `unicode-normalization`, then spaces and case.
-fn full_normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    let mut lowered_non_ascii = false;
-    for c in text.nfkc() {
+/// Builds the normalized form from NFKC output, one character at a time: whitespace runs
+/// become one space (none at either end) and letters are lower-cased.
+struct Folder {
+    out: String,
+    pending_space: bool,
+    /// A non-ASCII letter was lower-cased (see [`full_normalize`]).
+    lowered_non_ascii: bool,
+}
+
+impl Folder {
+    fn new(capacity: usize) -> Self {
+        Folder { out: String::with_capacity(capacity), pending_space: false, lowered_non_ascii: false }
+    }
+
+    fn push(&mut self, c: char) {
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
+            self.pending_space = !self.out.is_empty();
+            return;
         }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
+        if self.pending_space {
+            self.out.push(' ');
+            self.pending_space = false;
         }
-        if c.is_uppercase() {
-            lowered_non_ascii |= !c.is_ascii();
-            out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            self.out.push(c.to_ascii_lowercase());
+        } else if c.is_uppercase() {
+            self.lowered_non_ascii = true;
+            self.out.extend(c.to_lowercase());
         } else {
-            out.push(c);
+            self.out.push(c);
         }
     }
+}
+
+/// The general path: NFKC through `unicode-normalization`, then spaces and case.
+fn full_normalize(text: &str) -> String {
+    let mut f = Folder::new(text.len());
+    text.nfkc().for_each(|c| f.push(c));
     // Lower-casing a non-ASCII letter can produce sequences NFKC would write differently
     // (Turkish İ becomes i + U+0307); only then is a second pass needed.
-    if lowered_non_ascii && !out.nfkc().eq(out.chars()) { out.nfkc().collect() } else { out }
+    let out = f.out;
+    if f.lowered_non_ascii && !out.nfkc().eq(out.chars()) { out.nfkc().collect() } else { out }
 }
 
 /// What NFKC does to `c` when that is trivial: `Some(c)` for characters NFKC leaves alone
@@ -62,39 +83,11 @@ fn simple_nfkc(c: char) -> Option<char> {
 /// Japanese, Korean and English news text), without running the NFKC algorithm; `None` when
 /// the text needs the general path.
 fn simple_normalize(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
+    let mut f = Folder::new(text.len());
     for c in text.chars() {
-        let c = simple_nfkc(c)?;
-        if c.is_whitespace() {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_uppercase() {
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
+        f.push(simple_nfkc(c)?);
     }
-    Some(out)
-}
-
-/// The fast path for ASCII, which NFKC leaves unchanged: collapse spaces and lower-case.
-fn normalize_ascii(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split(char::is_whitespace).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
-    }
-    out
+    Some(f.out)
 }
 
 /// `text` after NFKC with every whitespace character removed: what the aligner's length
