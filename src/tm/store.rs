@@ -299,17 +299,20 @@ impl TranslationMemory {
         Ok(tag.and_then(|t| Lang::parse(&t).ok()))
     }
 
-    /// The content hash recorded for an auto-imported file, if it was imported before.
-    pub fn imported_file_hash(&self, path: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT hash FROM imported_file WHERE path = ?1", [path], |r| r.get(0)).optional()?)
+    /// What was recorded when `path` (a file name in the `tm/` folder) was last auto-imported.
+    pub fn imported_file(&self, path: &str) -> Result<Option<FileStamp>> {
+        let mut q = self.conn.prepare_cached("SELECT hash, size, modified FROM imported_file WHERE path = ?1")?;
+        Ok(q.query_row([path], |r| Ok(FileStamp { hash: r.get(0)?, size: r.get(1)?, modified: r.get(2)? }))
+            .optional()?)
     }
 
-    /// Record that `path` with content `hash` was auto-imported.
-    pub fn record_imported_file(&self, path: &str, hash: &str) -> Result<()> {
+    /// Record that `path` with this content was auto-imported.
+    pub fn record_imported_file(&self, path: &str, stamp: &FileStamp) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO imported_file (path, hash, imported) VALUES (?1, ?2, ?3)
-             ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, imported = excluded.imported",
-            params![path, hash, super::unit::tmx_now()],
+            "INSERT INTO imported_file (path, hash, size, modified, imported) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(path) DO UPDATE SET hash = excluded.hash, size = excluded.size,
+                 modified = excluded.modified, imported = excluded.imported",
+            params![path, stamp.hash, stamp.size, stamp.modified, super::unit::tmx_now()],
         )?;
         Ok(())
     }
@@ -460,9 +463,28 @@ fn fnv1a(mut h: u128, bytes: &[u8]) -> u128 {
     h
 }
 
-/// A stable hex hash of a file's bytes, to notice when an auto-imported file changes.
-pub fn content_hash(bytes: &[u8]) -> String {
-    format!("{:032x}", fnv1a(FNV_OFFSET, bytes))
+/// An auto-imported file's content hash, size and modification time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    /// Stable hex hash of the bytes.
+    pub hash: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// Modification time, nanoseconds since the Unix epoch (0 when the system has none).
+    pub modified: i64,
+}
+
+/// A stable hex hash of everything `reader` yields, read in chunks (a client's TMX can be
+/// hundreds of megabytes), to notice when an auto-imported file changes.
+pub fn content_hash(mut reader: impl std::io::Read) -> std::io::Result<String> {
+    let mut h = FNV_OFFSET;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match reader.read(&mut buf)? {
+            0 => return Ok(format!("{h:032x}")),
+            n => h = fnv1a(h, &buf[..n]),
+        }
+    }
 }
 
 /// The de-duplication key: a hash of the unit's (language, segment) pairs, sorted by language.

@@ -194,6 +194,10 @@ fn files_dropped_in_the_tm_folder_are_imported_once() {
     let out = env.tomo().args(["stats"]).assert().success();
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(!err.contains("client.tmx") && err.contains("broken.tmx"), "{err}");
+    // Rewritten with the same content (a newer modification time): read, found unchanged.
+    env.write("tm/client.tmx", std::fs::read(tmx("trilingual.tmx")).unwrap());
+    let out = env.tomo().args(["stats"]).assert().success();
+    assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains("client.tmx"));
     // A changed file is imported again, de-duplicated: only its new unit is added.
     let changed = std::fs::read_to_string(tmx("trilingual.tmx")).unwrap().replace(
         "</body>",

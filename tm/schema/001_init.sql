@@ -41,9 +41,12 @@ CREATE TABLE variant (
 CREATE INDEX variant_by_norm ON variant (norm_hash);
 
 -- Files imported automatically from a tm/ folder, by content hash, so a file is imported
--- once per content.
+-- once per content. Size and modification time let an unchanged file be passed over
+-- without reading it.
 CREATE TABLE imported_file (
-    path     TEXT NOT NULL PRIMARY KEY,
-    hash     TEXT NOT NULL,
-    imported TEXT NOT NULL
+    path     TEXT    NOT NULL PRIMARY KEY,
+    hash     TEXT    NOT NULL,
+    size     INTEGER NOT NULL,
+    modified INTEGER NOT NULL,          -- nanoseconds since the Unix epoch
+    imported TEXT    NOT NULL
 );
