@@ -102,60 +102,51 @@ fn is_latin_ext(c: char) -> bool {
     matches!(c as u32, 0xC0..=0x24F)
 }
 
-/// Push the numbers of NFKC text `s` (value × 100).
+/// Push the numbers of NFKC text `s` (value × 100). Digits, separators and the decimal
+/// point are ASCII after NFKC, so the scan reads bytes.
 fn numbers(s: &str, out: &mut Vec<u64>) {
-    if !s.bytes().any(|b| b.is_ascii_digit()) {
-        return;
-    }
-    let chars: Vec<char> = s.chars().collect();
+    let bytes = s.as_bytes();
     let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
             i += 1;
             continue;
         }
+        let start = i;
         // Digits with thousands separators (a comma followed by exactly three digits) and
         // one decimal point.
         let mut int_part: u64 = 0;
         let mut frac = 0.0f64;
-        let mut digits = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            if let Some(d) = c.to_digit(10) {
-                int_part = int_part.saturating_mul(10).saturating_add(u64::from(d));
-                digits += 1;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if c.is_ascii_digit() {
+                int_part = int_part.saturating_mul(10).saturating_add(u64::from(c - b'0'));
                 i += 1;
-            } else if c == ','
-                && i + 3 < chars.len() + 1
-                && chars[i + 1..].iter().take(3).filter(|c| c.is_ascii_digit()).count() == 3
-                && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+            } else if c == b','
+                && bytes.len() > i + 3
+                && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+                && bytes.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
             {
                 i += 1;
             } else {
                 break;
             }
         }
-        if i + 1 < chars.len() && chars[i] == '.' && chars[i + 1].is_ascii_digit() {
+        if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit() {
             i += 1;
             let mut scale = 0.1;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                frac += scale * f64::from(chars[i].to_digit(10).unwrap_or(0));
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                frac += scale * f64::from(bytes[i] - b'0');
                 scale /= 10.0;
                 i += 1;
             }
         }
-        let _ = digits;
         let mut value = int_part as f64 + frac;
-        // A multiplier right after the number (possibly after one space).
-        let mut k = i;
-        if k < chars.len() && chars[k] == ' ' {
-            k += 1;
-        }
-        // Compared char by char (lower-cased) rather than through a lower-cased copy.
-        let rest = &chars[k..];
+        // A multiplier right after the number (possibly after one space), English words
+        // compared without case.
+        let rest = &s[i + usize::from(bytes.get(i) == Some(&b' '))..];
         let starts = |word: &str| {
-            let mut at = rest.iter();
-            word.chars().all(|w| at.next().is_some_and(|c| c.to_ascii_lowercase() == w))
+            rest.len() >= word.len() && rest.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
         };
         let mult = if starts("万") || starts("만") {
             1e4
@@ -176,18 +167,13 @@ fn numbers(s: &str, out: &mut Vec<u64>) {
         } else {
             1.0
         };
-        // 2万5千 style: add a following small number with its own multiplier.
         value *= mult;
         // Japanese era years: 令和5年 → 2023.
-        let before = &chars[i.saturating_sub(digits + 2)..i.saturating_sub(digits)];
-        let era = match before {
-            ['令', '和'] => Some(2018.0),
-            ['平', '成'] => Some(1988.0),
-            ['昭', '和'] => Some(1925.0),
-            ['大', '正'] => Some(1911.0),
-            ['明', '治'] => Some(1867.0),
-            _ => None,
-        };
+        let before = &s[..start];
+        let era = [("令和", 2018.0), ("平成", 1988.0), ("昭和", 1925.0), ("大正", 1911.0), ("明治", 1867.0)]
+            .iter()
+            .find(|(name, _)| before.ends_with(name))
+            .map(|&(_, base)| base);
         if let Some(base) = era {
             out.push(((base + value) * 100.0).round() as u64);
         }

@@ -80,13 +80,15 @@ impl Side {
         let mut norm = String::new();
         for l in lines {
             // One NFKC pass serves both the length (no whitespace) and the anchors; most
-            // lines (ASCII, kana, kanji, hangul) are their own NFKC and skip it.
-            let norm: &str = if is_nfkc_stable(l) {
-                l
-            } else {
-                norm.clear();
-                norm.extend(l.nfkc());
-                &norm
+            // lines are their own NFKC or need only the common full-width forms folded.
+            let norm: &str = match nfkc_fast(l, &mut norm) {
+                Some(true) => l,
+                Some(false) => &norm,
+                None => {
+                    norm.clear();
+                    norm.extend(l.nfkc());
+                    &norm
+                }
             };
             total += if norm.is_ascii() {
                 // The ASCII characters `char::is_whitespace` takes: tab to carriage return, space.
@@ -105,15 +107,87 @@ impl Side {
     }
 }
 
-/// Whether every character of `s` is one NFKC leaves alone and that no neighbour can
-/// combine with: ASCII, hiragana, katakana, CJK ideographs, precomposed hangul and the
-/// usual CJK punctuation. A cheap check that spares most lines the normalizer.
-fn is_nfkc_stable(s: &str) -> bool {
-    s.is_ascii()
-        || s.chars().all(|c| {
-            matches!(c as u32, 0x00..=0x7F | 0x3001..=0x3002 | 0x300C..=0x300F | 0x3041..=0x3096 | 0x30A1..=0x30FA
-            | 0x30FC | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
-        })
+/// What NFKC does to one character, for the characters news text is mostly made of.
+enum Fold {
+    /// NFKC leaves it alone, and no neighbour from this table combines with it.
+    Keep,
+    /// NFKC maps it to these ASCII characters.
+    Ascii(&'static str),
+    /// NFKC maps it to one ASCII character (full-width forms).
+    Char(u8),
+    /// Not in the table: the full normalizer must decide.
+    Unknown,
+}
+
+/// The table behind [`nfkc_fast`]: ASCII, Latin-1 letters, the usual quotes and dashes,
+/// CJK punctuation, kana, kanji and precomposed hangul stay; full-width ASCII forms, the
+/// ideographic and no-break spaces and the ellipsis fold to ASCII. None of these combines
+/// with another under NFKC (combining marks and jamo are not in it), so a line made only
+/// of them is normalized character by character. A test checks every entry against the
+/// normalizer.
+fn fold(c: char) -> Fold {
+    match c as u32 {
+        0x00..=0x7F
+        | 0xA1
+        | 0xA3
+        | 0xA7
+        | 0xA9
+        | 0xAB
+        | 0xB0
+        | 0xB1
+        | 0xB7
+        | 0xBB
+        | 0xBF..=0xFF
+        | 0x2010
+        | 0x2012..=0x2016
+        | 0x2018..=0x2023
+        | 0x2212
+        | 0x3001..=0x3003
+        | 0x3005..=0x3011
+        | 0x3014..=0x301F
+        | 0x3041..=0x3096
+        | 0x309D..=0x309E
+        | 0x30A1..=0x30FE
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7A3 => Fold::Keep,
+        0xFF01..=0xFF5E => Fold::Char((c as u32 - 0xFEE0) as u8),
+        0xA0 | 0x3000 => Fold::Char(b' '),
+        0x2026 => Fold::Ascii("..."),
+        _ => Fold::Unknown,
+    }
+}
+
+/// NFKC of `s` without the general normalizer when every character is in [`fold`]'s
+/// table: `Some(true)` when `s` is its own NFKC, `Some(false)` when its NFKC is now in
+/// `out`, `None` when a character needs the normalizer.
+fn nfkc_fast(s: &str, out: &mut String) -> Option<bool> {
+    if s.is_ascii() {
+        return Some(true);
+    }
+    let mut changed = None;
+    for (k, c) in s.char_indices() {
+        match fold(c) {
+            Fold::Keep => {}
+            Fold::Unknown => return None,
+            _ => {
+                changed = Some(k);
+                break;
+            }
+        }
+    }
+    let Some(first) = changed else { return Some(true) };
+    out.clear();
+    out.push_str(&s[..first]);
+    for c in s[first..].chars() {
+        match fold(c) {
+            Fold::Keep => out.push(c),
+            Fold::Char(b) => out.push(char::from(b)),
+            Fold::Ascii(a) => out.push_str(a),
+            Fold::Unknown => return None,
+        }
+    }
+    Some(false)
 }
 
 /// How many of `a`'s numbers (over lines) are found in `b`'s, and how many are not.
@@ -587,5 +661,35 @@ impl<'a> CostModel<'a> {
         let (num_hit, _) = cross(mine, other, |x| &x.numbers, |x| &x.numbers);
         let (lat_hit, _) = cross(mine, other, |x| &x.marked, |x| &x.latin);
         self.params.deletion_anchor * (num_hit + lat_hit) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfkc_table_agrees_with_the_normalizer() {
+        let mut out = String::new();
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            let want: String = c.to_string().nfkc().collect();
+            match fold(c) {
+                Fold::Keep => assert_eq!(want, c.to_string(), "{:04X}", c as u32),
+                Fold::Char(b) => assert_eq!(want, char::from(b).to_string(), "{:04X}", c as u32),
+                Fold::Ascii(a) => assert_eq!(want, a, "{:04X}", c as u32),
+                Fold::Unknown => continue,
+            }
+            // A character of the table never combines with a neighbour from it.
+            for d in ['a', 'か', 'ハ', '한', '１', '\u{3000}', 'é', '。'] {
+                for pair in [format!("{c}{d}"), format!("{d}{c}")] {
+                    let want: String = pair.nfkc().collect();
+                    match nfkc_fast(&pair, &mut out) {
+                        Some(true) => assert_eq!(want, pair),
+                        Some(false) => assert_eq!(want, out),
+                        None => panic!("{:04X} is in the table", c as u32),
+                    }
+                }
+            }
+        }
     }
 }
