@@ -77,6 +77,7 @@ impl LengthModel {
     /// [`cost`](Self::cost) with a heavier tail: beyond `|δ| = tail` the cost grows
     /// linearly (a Laplace tail) instead of quadratically, so one loose translation does
     /// not outweigh the evidence of its neighbours.
+    #[inline]
     pub fn cost_with_tail(&self, src: f64, tgt: f64, tail: f64) -> f64 {
         let mean = ((src + tgt / self.c) / 2.0).max(1.0);
         let delta = ((tgt - self.c * src) / (self.s2 * mean).sqrt()).abs();
@@ -103,6 +104,7 @@ const TABLE_MAX: f64 = 8.0;
 /// [`neg_ln_two_tail`] from a table, linearly interpolated (error below 1e-6 nats, far
 /// below any difference between two beads that matters): the DP asks for it in nearly
 /// every cell, and the logarithm and polynomial were most of a bead's cost.
+#[inline]
 fn tail_cost(x: f64) -> f64 {
     static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
     if x.is_nan() || x >= TABLE_MAX {

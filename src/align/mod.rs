@@ -307,7 +307,11 @@ impl Aligner {
                     .iter()
                     .map(|b| dp::Step { i: b.src.start, di: b.src.len(), j: b.tgt.start, dj: b.tgt.len(), cost: 0.0 })
                     .collect();
-                dp::best_path_near(n, m, &steps, &mut cost)
+                let unsure: Vec<bool> = beads
+                    .iter()
+                    .map(|b| !(b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE))
+                    .collect();
+                dp::best_path_around(n, m, &steps, &unsure, &mut cost)
             }
         };
         let beads = path

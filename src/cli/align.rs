@@ -1,6 +1,7 @@
 //! `tomo align SRC TGT [MORE...] --langs ja,en[,ko] [--format table|tsv|json|tmx] [--import]
 //! [--min-confidence X]` and `tomo align --jsonl IN.jsonl` (batch, pre-segmented).
 
+use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -285,14 +286,37 @@ impl View<'_> {
     }
 }
 
+/// A line of a batch document.
+type Line<'a> = Cow<'a, str>;
+
 /// One batch document: the fields read (others, `gold` included, are skipped unread).
+/// Strings borrow from the input where they hold no escapes: a batch has tens of
+/// thousands of lines, each an allocation otherwise.
 #[derive(serde::Deserialize)]
-struct BatchDoc {
-    id: String,
-    src_lang: String,
-    tgt_lang: String,
-    src: Vec<String>,
-    tgt: Vec<String>,
+struct BatchDoc<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    src_lang: Cow<'a, str>,
+    #[serde(borrow)]
+    tgt_lang: Cow<'a, str>,
+    #[serde(borrow)]
+    src: Vec<Cow<'a, str>>,
+    #[serde(borrow)]
+    tgt: Vec<Cow<'a, str>>,
+}
+
+impl BatchDoc<'_> {
+    fn into_owned(self) -> BatchDoc<'static> {
+        let own = |v: Vec<Cow<'_, str>>| v.into_iter().map(|s| Cow::Owned(s.into_owned())).collect();
+        BatchDoc {
+            id: Cow::Owned(self.id.into_owned()),
+            src_lang: Cow::Owned(self.src_lang.into_owned()),
+            tgt_lang: Cow::Owned(self.tgt_lang.into_owned()),
+            src: own(self.src),
+            tgt: own(self.tgt),
+        }
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -336,7 +360,7 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
                 aligner.with_lexicon(Lexicon::learn(src, tgt, extra.iter().map(|(a, b)| (a.as_str(), b.as_str()))));
         }
         let mine: Vec<usize> = (0..docs.len()).filter(|&k| pair_of[k] == p).collect();
-        let sides: Vec<(&[String], &[String])> =
+        let sides: Vec<(&[Line<'_>], &[Line<'_>])> =
             mine.iter().map(|&k| (docs[k].src.as_slice(), docs[k].tgt.as_slice())).collect();
         for (k, b) in mine.iter().zip(aligner.align_batch(&sides, self_train, &extra)) {
             beads[*k] = b;
@@ -358,7 +382,7 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
 }
 
 /// Line-aligned documents for `--lexicon-from`.
-fn read_lexicon_docs(paths: &[PathBuf]) -> tomo::Result<Vec<BatchDoc>> {
+fn read_lexicon_docs(paths: &[PathBuf]) -> tomo::Result<Vec<BatchDoc<'static>>> {
     let mut docs = Vec::new();
     for path in paths {
         let text = std::fs::read_to_string(path).map_err(|e| Error::from(e).in_file(path))?;
@@ -366,7 +390,7 @@ fn read_lexicon_docs(paths: &[PathBuf]) -> tomo::Result<Vec<BatchDoc>> {
             let doc: BatchDoc = serde_json::from_str(line).map_err(|e| {
                 Error::parse(format!("not a batch document: {e}")).at(Position::file(path).at_line(k as u64 + 1, None))
             })?;
-            docs.push(doc);
+            docs.push(doc.into_owned());
         }
     }
     Ok(docs)
@@ -374,7 +398,7 @@ fn read_lexicon_docs(paths: &[PathBuf]) -> tomo::Result<Vec<BatchDoc>> {
 
 /// The pairs a memory built from line-aligned documents would teach: the line pairs are
 /// imported into a scratch memory and read back through it.
-fn lexicon_pairs(docs: &[BatchDoc], src: &Lang, tgt: &Lang) -> tomo::Result<Vec<(String, String)>> {
+fn lexicon_pairs(docs: &[BatchDoc<'_>], src: &Lang, tgt: &Lang) -> tomo::Result<Vec<(String, String)>> {
     let mut tm = TranslationMemory::open_in_memory()?;
     let mut units = Vec::new();
     for d in docs {
