@@ -201,7 +201,9 @@ fn latin_tokens(s: &str, non_latin: bool, marked: &mut Vec<u64>, all: &mut Vec<u
     }
     let mut first_word = true;
     let mut flush = |tok: &str, first_word: &mut bool| {
+        // A possessive is the name itself: `CNN's` meets `CNN이` and `CNNの`.
         let t = tok.trim_end_matches(['.', '-', '/', ':', '@']);
+        let t = t.strip_suffix("'s").or_else(|| t.strip_suffix("'S")).unwrap_or(t);
         if t.bytes().any(|c| c.is_ascii_alphabetic()) {
             let h = hash_lower(t);
             all.push(h);
@@ -302,6 +304,13 @@ mod tests {
         assert_eq!(shared(&ja.marked, &en.latin), 2);
         // "NASA" opens the sentence but is an acronym: marked; "and" is not.
         assert_eq!(en.marked.len(), 2);
+    }
+
+    #[test]
+    fn a_possessive_is_the_name() {
+        let en = extract("Obama leads in CNN's poll.");
+        let ko = extract("CNN이 실시한 여론조사에서");
+        assert_eq!(shared(&ko.marked, &en.latin), 1);
     }
 
     #[test]

@@ -13,12 +13,15 @@ use crate::error::Result;
 use crate::lang::{Lang, Script, is_hangul};
 use crate::tm::{ExportFilter, TranslationMemory};
 
-/// Fewest co-occurrences for a link.
+/// Fewest co-occurrences for a link: two in a small memory, three from
+/// [`MANY_PAIRS`] pairs on, where two chance meetings of unrelated tokens are common.
 const MIN_JOINT: u32 = 2;
+/// See [`MIN_JOINT`].
+const MANY_PAIRS: usize = 300;
 /// Lowest Dice coefficient kept.
 const MIN_DICE: f32 = 0.2;
 /// Links kept per source token.
-const MAX_LINKS: usize = 6;
+const MAX_LINKS: usize = 8;
 /// Pairs read from a memory at most (the newest are as good as all for a lexicon).
 const MAX_PAIRS: usize = 200_000;
 
@@ -105,23 +108,24 @@ impl Lexicon {
                 ft[y as usize] += 1;
             }
         }
+        let min_joint = if n_pairs >= MANY_PAIRS { MIN_JOINT + 1 } else { MIN_JOINT };
         // Joint counts per source token over its pairs (an inverted index), into a dense
         // counter over target ids: no hashing in the quadratic part. A token seen fewer
-        // than MIN_JOINT times cannot co-occur that often and is left out of it.
+        // than min_joint times cannot co-occur that often and is left out of it.
         let mut posting_start = vec![0usize; src_vocab.len() + 1];
         for (x, &f) in fs.iter().enumerate() {
-            posting_start[x + 1] = posting_start[x] + if f >= MIN_JOINT { f as usize } else { 0 };
+            posting_start[x + 1] = posting_start[x] + if f >= min_joint { f as usize } else { 0 };
         }
         let mut postings = vec![0u32; posting_start[src_vocab.len()]];
         let mut filled = posting_start.clone();
         let mut targets: Vec<u32> = Vec::new();
         let mut target_start: Vec<usize> = vec![0];
         for (k, (a, b)) in pairs.into_iter().enumerate() {
-            for &x in a.iter().filter(|&&x| fs[x as usize] >= MIN_JOINT) {
+            for &x in a.iter().filter(|&&x| fs[x as usize] >= min_joint) {
                 postings[filled[x as usize]] = k as u32;
                 filled[x as usize] += 1;
             }
-            targets.extend(b.iter().copied().filter(|&y| ft[y as usize] >= MIN_JOINT));
+            targets.extend(b.iter().copied().filter(|&y| ft[y as usize] >= min_joint));
             target_start.push(targets.len());
         }
         let mut links: Vec<Vec<(u32, f32)>> = vec![Vec::new(); src_vocab.len()];
@@ -138,7 +142,7 @@ impl Lexicon {
             }
             for &y in &touched {
                 let n = std::mem::take(&mut joint[y as usize]);
-                if n < MIN_JOINT {
+                if n < min_joint {
                     continue;
                 }
                 let dice = 2.0 * n as f32 / (fs[x] + ft[y as usize]) as f32;
@@ -479,6 +483,7 @@ mod tests {
             ("予算は大きい。", "The budget is large."),
             ("地震があった。", "There was an earthquake."),
             ("地震で政府が動いた。", "The government acted after the earthquake."),
+            ("地震は強かった。", "The earthquake was strong."),
         ];
         let units: Vec<_> = pairs
             .iter()
@@ -491,8 +496,8 @@ mod tests {
             .collect();
         tm.import(units, &ImportOptions::default()).unwrap();
         let (lex, lengths) = Lexicon::from_memory(&tm, &ja, &en).unwrap();
-        assert_eq!(lex.pairs(), 5);
-        assert_eq!(lengths.len(), 5);
+        assert_eq!(lex.pairs(), 6);
+        assert_eq!(lengths.len(), 6);
         let s = lex.src_tokens("政府と地震");
         let good = lex.tgt_tokens("the government and the earthquake");
         let bad = lex.tgt_tokens("a budget");
