@@ -36,17 +36,30 @@ pub fn extract(text: &str) -> Anchors {
 
 /// [`extract`] for text already in NFKC.
 pub fn extract_nfkc(norm: &str) -> Anchors {
+    extract_counted(norm).0
+}
+
+/// [`extract_nfkc`], and the number of characters of `norm` that are not whitespace (the
+/// length model's unit), counted in the same pass over the text.
+pub fn extract_counted(norm: &str) -> (Anchors, usize) {
     let mut a = Anchors::default();
     let mut letters = 0usize;
     let mut non_latin_letters = 0usize;
+    let mut spaces = 0usize;
+    let mut chars = 0usize;
+    let mut digits = false;
+    let mut ascii_letters = false;
     // A straight quote both opens and closes: count pairs.
     let mut straight_quotes = 0u8;
-    // ASCII lines (most English ones) need only their punctuation counted: without
-    // non-Latin letters they are not `non_latin`, whatever their letter count.
-    let chars_to_scan = if norm.is_ascii() { "" } else { norm };
     if norm.is_ascii() {
+        // ASCII lines (most English ones) need only their punctuation counted: without
+        // non-Latin letters they are not `non_latin`, whatever their letter count.
+        chars = norm.len();
         for b in norm.bytes() {
             match b {
+                b'\t'..=b'\r' | b' ' => spaces += 1,
+                b'0'..=b'9' => digits = true,
+                b'a'..=b'z' | b'A'..=b'Z' => ascii_letters = true,
                 b'?' => a.punct[0] = a.punct[0].saturating_add(1),
                 b'!' => a.punct[1] = a.punct[1].saturating_add(1),
                 b'"' => straight_quotes = straight_quotes.saturating_add(1),
@@ -54,48 +67,60 @@ pub fn extract_nfkc(norm: &str) -> Anchors {
                 _ => {}
             }
         }
-    }
-    for c in chars_to_scan.chars() {
-        if c.is_ascii() {
-            // Most characters: ASCII letters, spaces and the punctuation classes.
+    } else {
+        for c in norm.chars() {
+            chars += 1;
+            if c.is_ascii() {
+                // Most characters: ASCII letters, spaces and the punctuation classes.
+                match c {
+                    '\t'..='\r' | ' ' => spaces += 1,
+                    '0'..='9' => digits = true,
+                    'a'..='z' | 'A'..='Z' => {
+                        letters += 1;
+                        ascii_letters = true;
+                    }
+                    '?' => a.punct[0] = a.punct[0].saturating_add(1),
+                    '!' => a.punct[1] = a.punct[1].saturating_add(1),
+                    '"' => straight_quotes = straight_quotes.saturating_add(1),
+                    '(' | '[' => a.punct[3] = a.punct[3].saturating_add(1),
+                    _ => {}
+                }
+                continue;
+            }
+            if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
+                // Kana, kanji, hangul: letters, without the slow Unicode table lookup.
+                letters += 1;
+                non_latin_letters += 1;
+                continue;
+            }
+            if c.is_alphabetic() {
+                letters += 1;
+                if !is_latin_ext(c) {
+                    non_latin_letters += 1;
+                }
+            } else if c.is_whitespace() {
+                spaces += 1;
+            }
             match c {
-                'a'..='z' | 'A'..='Z' => letters += 1,
-                '?' => a.punct[0] = a.punct[0].saturating_add(1),
-                '!' => a.punct[1] = a.punct[1].saturating_add(1),
-                '"' => straight_quotes = straight_quotes.saturating_add(1),
-                '(' | '[' => a.punct[3] = a.punct[3].saturating_add(1),
+                '“' | '「' | '『' | '«' | '„' => a.punct[2] = a.punct[2].saturating_add(1),
+                '【' | '〔' | '〈' | '《' => a.punct[3] = a.punct[3].saturating_add(1),
                 _ => {}
             }
-            continue;
-        }
-        if matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF) {
-            // Kana, kanji, hangul: letters, without the slow Unicode table lookup.
-            letters += 1;
-            non_latin_letters += 1;
-        } else if !c.is_ascii() && c.is_alphabetic() {
-            letters += 1;
-            if !is_latin_ext(c) {
-                non_latin_letters += 1;
-            }
-        }
-        match c {
-            '?' => a.punct[0] = a.punct[0].saturating_add(1),
-            '!' => a.punct[1] = a.punct[1].saturating_add(1),
-            '"' => straight_quotes = straight_quotes.saturating_add(1),
-            '“' | '「' | '『' | '«' | '„' => a.punct[2] = a.punct[2].saturating_add(1),
-            '(' | '[' | '【' | '〔' | '〈' | '《' => a.punct[3] = a.punct[3].saturating_add(1),
-            _ => {}
         }
     }
     a.punct[2] = a.punct[2].saturating_add(straight_quotes.div_ceil(2));
     a.non_latin = non_latin_letters >= 1.max(letters / 10);
-    numbers(norm, &mut a.numbers);
-    latin_tokens(norm, a.non_latin, &mut a.marked, &mut a.latin);
+    if digits {
+        numbers(norm, &mut a.numbers);
+    }
+    if ascii_letters {
+        latin_tokens(norm, a.non_latin, &mut a.marked, &mut a.latin);
+    }
     for v in [&mut a.numbers, &mut a.marked, &mut a.latin] {
         v.sort_unstable();
         v.dedup();
     }
-    a
+    (a, chars - spaces)
 }
 
 fn is_latin_ext(c: char) -> bool {
@@ -196,9 +221,6 @@ fn hash_lower(s: &str) -> u64 {
 /// Latin tokens: letters/digits plus inner `.`, `-`, `/`, `:`, `@` (so URLs and e-mail
 /// addresses stay whole). Tokens are slices of `s`, hashed lower-cased without a copy.
 fn latin_tokens(s: &str, non_latin: bool, marked: &mut Vec<u64>, all: &mut Vec<u64>) {
-    if !s.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return;
-    }
     let mut first_word = true;
     let mut flush = |tok: &str, first_word: &mut bool| {
         // A possessive is the name itself: `CNN's` meets `CNN이` and `CNNの`.
@@ -213,22 +235,27 @@ fn latin_tokens(s: &str, non_latin: bool, marked: &mut Vec<u64>, all: &mut Vec<u
             let url = t.contains(['.', '/', '@']);
             let notable =
                 if non_latin { t.len() >= 2 } else { has_digit || inner_upper || url || (capital && !*first_word) };
-            if notable && !STOP.iter().any(|w| w.eq_ignore_ascii_case(t)) {
+            if notable && !(t.len() <= 3 && STOP.iter().any(|w| w.eq_ignore_ascii_case(t))) {
                 marked.push(h);
             }
             *first_word = false;
         }
     };
+    // Tokens are ASCII: the scan reads bytes; a multi-byte character only ends a token
+    // (and an opening quote starts a sentence).
+    let bytes = s.as_bytes();
     let mut start: Option<usize> = None;
-    for (k, c) in s.char_indices() {
-        let inner = matches!(c, '.' | '-' | '/' | ':' | '@' | '\'' | '&') && start.is_some();
+    for (k, &c) in bytes.iter().enumerate() {
+        let inner = matches!(c, b'.' | b'-' | b'/' | b':' | b'@' | b'\'' | b'&') && start.is_some();
         if c.is_ascii_alphanumeric() || inner {
             start.get_or_insert(k);
         } else {
             if let Some(b) = start.take() {
                 flush(&s[b..k], &mut first_word);
             }
-            if matches!(c, '.' | '?' | '!' | '"' | '“' | '「') {
+            if matches!(c, b'.' | b'?' | b'!' | b'"')
+                || (c >= 0xE0 && (bytes[k..].starts_with("“".as_bytes()) || bytes[k..].starts_with("「".as_bytes())))
+            {
                 first_word = true;
             }
         }

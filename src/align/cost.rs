@@ -98,14 +98,10 @@ impl Side {
                     &norm
                 }
             };
-            total += if norm.is_ascii() {
-                // The ASCII characters `char::is_whitespace` takes: tab to carriage return, space.
-                norm.bytes().filter(|b| !matches!(b, b'\t'..=b'\r' | b' ')).count()
-            } else {
-                norm.chars().filter(|c| !c.is_whitespace()).count()
-            } as f64;
+            let (a, chars) = anchors::extract_counted(norm);
+            total += chars as f64;
             len.push(total);
-            anchors.push(anchors::extract_nfkc(norm));
+            anchors.push(a);
         }
         Side { len, anchors, tokens: lines.iter().map(|l| tokens(l)).collect() }
     }
