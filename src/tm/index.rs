@@ -78,9 +78,12 @@ impl GramBuf {
     }
 }
 
+/// Buffered lists by gram key (already a hash: no need to hash it again).
+type Grams = HashMap<i64, GramBuf, std::hash::BuildHasherDefault<super::import::PrehashedHasher>>;
+
 struct Pending {
     conn: usize,
-    grams: HashMap<i64, GramBuf>,
+    grams: Grams,
     /// Bytes held in `grams` (with [`GRAM_OVERHEAD`] per gram).
     bytes: usize,
     langs: Vec<String>,
@@ -136,7 +139,8 @@ pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
 /// until [`on_import_finished`]. Drops what an import that failed earlier left behind.
 pub fn on_import_started(tx: &Transaction<'_>) {
     let id = conn_id(tx);
-    PENDING.with(|p| *p.borrow_mut() = Some(Pending { conn: id, grams: HashMap::new(), bytes: 0, langs: Vec::new() }));
+    PENDING
+        .with(|p| *p.borrow_mut() = Some(Pending { conn: id, grams: Grams::default(), bytes: 0, langs: Vec::new() }));
 }
 
 /// Called by the store for every variant it inserts, inside the import's transaction, so
@@ -183,7 +187,7 @@ pub fn on_variant_keys(tx: &Transaction<'_>, variant_id: i64, lang_base: &str, k
         Some(true) => flush(tx),
         Some(false) => Ok(()),
         None => {
-            let mut grams = HashMap::with_capacity(keys.len());
+            let mut grams = Grams::default();
             for &k in keys {
                 grams.entry(k).or_insert_with(GramBuf::default).push(vid, len);
             }
@@ -216,7 +220,7 @@ fn flush(tx: &Transaction<'_>) -> Result<()> {
 /// Append each gram's buffered postings to its list on disk: one read of the list's `last`
 /// and one write per gram. The common case (every new id above the list's last) appends
 /// the new bytes, re-based, with SQL's `||`, so the list is not copied through Rust.
-fn write_postings(conn: &Connection, grams: HashMap<i64, GramBuf>, langs: &[String]) -> Result<()> {
+fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<()> {
     let mut lang_ins = conn.prepare_cached("INSERT OR IGNORE INTO fz_lang (lang_base) VALUES (?1)")?;
     for l in langs {
         lang_ins.execute([l])?;
@@ -438,8 +442,8 @@ pub fn size_on_disk(conn: &Connection) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn grams(postings: &[(i64, u32, u8)]) -> HashMap<i64, GramBuf> {
-        let mut g: HashMap<i64, GramBuf> = HashMap::new();
+    fn grams(postings: &[(i64, u32, u8)]) -> Grams {
+        let mut g = Grams::default();
         for &(k, v, l) in postings {
             g.entry(k).or_default().push(v, l);
         }
