@@ -140,20 +140,35 @@ impl TranslationMemory {
         let items = items.into_iter();
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Prepared>>>(BATCHES_IN_FLIGHT);
+            // Written units go back to the reading thread to be freed there: freeing them
+            // here, in the arena of the thread that allocated them, made the two threads
+            // contend for glibc's arena locks (futex wake-ups in the profile).
+            let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Box<PreparedUnit>>>();
             let reader = scope.spawn(move || {
                 let mut batch = Vec::with_capacity(BATCH);
                 for item in items {
                     batch.push(prepare(item));
-                    if batch.len() == BATCH
-                        && tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err()
-                    {
-                        // The writer stopped (an error): nothing more is wanted.
-                        return;
+                    if batch.len() == BATCH {
+                        while let Ok(spent) = spent_rx.try_recv() {
+                            drop(spent);
+                        }
+                        if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                            // The writer stopped (an error): nothing more is wanted.
+                            return;
+                        }
                     }
                 }
                 let _ = tx.send(batch);
             });
-            let result = self.import_prepared(rx.into_iter().flatten(), opts, progress);
+            let mut spent = Vec::with_capacity(BATCH);
+            let mut give_back = |unit: Box<PreparedUnit>| {
+                spent.push(unit);
+                if spent.len() == BATCH {
+                    // Once the reader is done the units come back: dropped here then.
+                    let _ = spent_tx.send(std::mem::replace(&mut spent, Vec::with_capacity(BATCH)));
+                }
+            };
+            let result = self.import_prepared(rx.into_iter().flatten(), opts, progress, &mut give_back);
             if let Err(panic) = reader.join() {
                 std::panic::resume_unwind(panic);
             }
@@ -345,12 +360,14 @@ fn check_languages(p: &PreparedUnit) -> Result<()> {
 }
 
 impl TranslationMemory {
-    /// The writing stage over prepared items, in one transaction.
+    /// The writing stage over prepared items, in one transaction; `spent` takes each unit
+    /// once it is written (to free it where it was allocated).
     pub(crate) fn import_prepared<I>(
         &mut self,
         items: I,
         opts: &ImportOptions,
         progress: &mut dyn FnMut(&ImportReport),
+        spent: &mut dyn FnMut(Box<PreparedUnit>),
     ) -> Result<ImportReport>
     where
         I: IntoIterator<Item = Result<Prepared>>,
@@ -362,7 +379,7 @@ impl TranslationMemory {
         // interrupted import still leaves it exactly as it was. (Another connection
         // keeping the WAL open makes the switch fail; the import then stays in WAL mode.)
         let journal = self.path().is_some() && memory_is_empty(self.conn())? && set_journal(self.conn(), "delete");
-        let result = self.import_in_transaction(items, opts, progress);
+        let result = self.import_in_transaction(items, opts, progress, spent);
         if journal && !set_journal(self.conn(), "wal") && result.is_ok() {
             return Err(Error::new(crate::ErrorKind::Database, "could not return the memory to WAL mode"));
         }
@@ -374,6 +391,7 @@ impl TranslationMemory {
         items: I,
         opts: &ImportOptions,
         progress: &mut dyn FnMut(&ImportReport),
+        spent: &mut dyn FnMut(Box<PreparedUnit>),
     ) -> Result<ImportReport>
     where
         I: IntoIterator<Item = Result<Prepared>>,
@@ -391,13 +409,16 @@ impl TranslationMemory {
                     line: None,
                     reason: "it has no variants".into(),
                 }),
-                Prepared::Unit(unit) => match importer.insert(&unit)? {
-                    Inserted::Present => report.present += 1,
-                    Inserted::New { multiple } => {
-                        report.new += 1;
-                        report.multiple += u64::from(multiple);
+                Prepared::Unit(unit) => {
+                    match importer.insert(&unit)? {
+                        Inserted::Present => report.present += 1,
+                        Inserted::New { multiple } => {
+                            report.new += 1;
+                            report.multiple += u64::from(multiple);
+                        }
                     }
-                },
+                    spent(unit);
+                }
             }
             if report.read % 10_000 == 0 {
                 progress(&report);

@@ -126,9 +126,11 @@ pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
     let g = granularity(lang);
     let tokens = tokenize(norm, g);
     let len = tokens.len().min(255) as u8;
-    let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(lang.base(), t.class)).collect();
+    // `base()` scans the tag: once per text, not once per token (it showed in the import profile).
+    let base = lang.base();
+    let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(base, t.class)).collect();
     if g == Granularity::Chars {
-        keys.extend(tokens.windows(2).map(|w| gram_key(lang.base(), bigram_class(w[0].class, w[1].class))));
+        keys.extend(tokens.windows(2).map(|w| gram_key(base, bigram_class(w[0].class, w[1].class))));
     }
     keys.sort_unstable();
     keys.dedup();

@@ -169,7 +169,7 @@ impl TranslationMemory {
     where
         I: IntoIterator<Item = Result<ReadItem>>,
     {
-        self.import_prepared(items.into_iter().map(super::import::prepare), opts, progress)
+        self.import_prepared(items.into_iter().map(super::import::prepare), opts, progress, &mut drop)
     }
 
     /// Stream the units that pass `filter`, in insertion order, to `sink`. Returns how many
