@@ -41,6 +41,9 @@ const BULK_UNITS_CAP: usize = (1 << 21) / 8 * 7;
 /// (2^22 buckets of 8 bytes, ~38 MB); past it the database is probed.
 const SEEN_SOURCES_CAP: usize = (1 << 22) / 8 * 7;
 
+/// The page cache of a bulk load, in SQLite's negative-KiB form (16 MB).
+const BULK_CACHE_KIB: i64 = -16_000;
+
 /// What the reading stage hands to the writing stage.
 pub(crate) enum Prepared {
     /// A unit with everything computed that does not need the database.
@@ -184,6 +187,8 @@ pub(crate) struct Importer<'t, 'c> {
     now: String,
     /// The secondary indexes are dropped: duplicates are told by `keys`.
     bulk: bool,
+    /// The connection's page cache size, lowered during a bulk load (restored after).
+    cache_size: i64,
     keys: HashSet<u128, BuildHasherDefault<PrehashedHasher>>,
     /// The memory held units before this import, or `hashes` overflowed: earlier
     /// sources are probed in the database.
@@ -207,14 +212,20 @@ impl<'t, 'c> Importer<'t, 'c> {
     /// Start writing into `tx`; into an empty memory, drop the secondary indexes.
     pub(crate) fn new(tx: &'t Transaction<'c>, opts: &'t ImportOptions) -> Result<Self> {
         let empty = memory_is_empty(tx)?;
+        let cache_size = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         if empty {
             tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_unit; DROP INDEX variant_by_norm;")?;
+            // Appending rows in rowid order needs few pages cached; the memory is better
+            // left to the in-memory sets and the index buffers (measured: same time with
+            // 16 MB as with 64 MB, 50 MB less at the peak).
+            tx.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         }
         Ok(Importer {
             tx,
             origin: opts.origin.as_deref(),
             now: super::unit::tmx_now(),
             bulk: empty,
+            cache_size,
             keys: HashSet::default(),
             probe_db: !empty,
             hashes: HashSet::default(),
@@ -225,6 +236,8 @@ impl<'t, 'c> Importer<'t, 'c> {
     fn end_bulk(&mut self) -> Result<()> {
         if self.bulk {
             self.keys = HashSet::default();
+            // The sorters that build the indexes, and the probes after, want the cache.
+            self.tx.pragma_update(None, "cache_size", self.cache_size)?;
             self.tx.execute_batch(
                 "CREATE UNIQUE INDEX unit_by_key ON unit (key);
                  CREATE INDEX variant_by_unit ON variant (unit_id);
