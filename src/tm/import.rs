@@ -41,6 +41,22 @@ const BULK_UNITS_CAP: usize = (1 << 21) / 8 * 7;
 /// (2^22 buckets of 8 bytes, ~38 MB); past it the database is probed.
 const SEEN_SOURCES_CAP: usize = (1 << 22) / 8 * 7;
 
+/// ([`BULK_UNITS_CAP`], [`SEEN_SOURCES_CAP`]); tests lower them to cross the limits.
+#[cfg(not(test))]
+fn caps() -> (usize, usize) {
+    (BULK_UNITS_CAP, SEEN_SOURCES_CAP)
+}
+
+#[cfg(test)]
+thread_local! {
+    static TEST_CAPS: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((BULK_UNITS_CAP, SEEN_SOURCES_CAP)) };
+}
+
+#[cfg(test)]
+fn caps() -> (usize, usize) {
+    TEST_CAPS.with(|c| c.get())
+}
+
 /// The page cache of a bulk load, in SQLite's negative-KiB form (16 MB).
 const BULK_CACHE_KIB: i64 = -16_000;
 
@@ -257,7 +273,7 @@ impl<'t, 'c> Importer<'t, 'c> {
 
     /// Insert one unit, unless it is already in the memory.
     pub(crate) fn insert(&mut self, p: &PreparedUnit) -> Result<Inserted> {
-        if self.bulk && self.keys.len() >= BULK_UNITS_CAP {
+        if self.bulk && self.keys.len() >= caps().0 {
             self.end_bulk()?;
         }
         let unit = &p.unit;
@@ -346,7 +362,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             return Ok(());
         }
         self.hashes.insert(hash);
-        if self.hashes.len() > SEEN_SOURCES_CAP {
+        if self.hashes.len() > caps().1 {
             self.end_bulk()?;
             self.probe_db = true;
             self.hashes = HashSet::default();
@@ -589,6 +605,49 @@ mod tests {
         assert!(tm.import(items, &ImportOptions::default()).is_err());
         assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
         assert_eq!(tm.stats().unwrap().units, 0);
+    }
+
+    #[test]
+    fn past_its_limits_a_bulk_load_goes_on_with_probes_and_counts_the_same() {
+        // Duplicates and repeated sources on both sides of the switch to the indexes.
+        let items = || {
+            (0..400)
+                .map(|i| i % 300)
+                .map(|k| pair(&format!("第{}報。", k % 150), &format!("Report {k}.")))
+                .collect::<Vec<_>>()
+        };
+        let mut expected = TranslationMemory::open_in_memory().unwrap();
+        let want = expected.import(items(), &ImportOptions::default()).unwrap();
+        assert_eq!((want.new, want.present, want.multiple), (300, 100, 150));
+        for caps in [(50, usize::MAX), (usize::MAX, 70), (120, 30)] {
+            TEST_CAPS.with(|c| c.set(caps));
+            let mut tm = TranslationMemory::open_in_memory().unwrap();
+            let got = tm.import(items(), &ImportOptions::default());
+            TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
+            assert_eq!(got.unwrap(), want, "caps {caps:?}");
+            assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        }
+    }
+
+    #[test]
+    fn a_file_memory_returns_to_wal_after_a_bulk_load_that_succeeds_or_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.db");
+        let mut tm = TranslationMemory::open(&path).unwrap();
+        let mode = |tm: &TranslationMemory| -> String {
+            tm.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap()
+        };
+        let items = vec![pair("一。", "One."), Err(Error::parse("broken"))];
+        assert!(tm.import_stream(items, &ImportOptions::default(), &mut |_| {}).is_err());
+        assert_eq!(mode(&tm), "wal");
+        assert_eq!(tm.stats().unwrap().units, 0);
+        let r = tm.import_stream(vec![pair("一。", "One.")], &ImportOptions::default(), &mut |_| {}).unwrap();
+        assert_eq!(r.new, 1);
+        assert_eq!(mode(&tm), "wal");
+        drop(tm);
+        let tm = TranslationMemory::open(&path).unwrap();
+        assert_eq!(tm.stats().unwrap().units, 1);
+        assert!(!dir.path().join("tm.db-journal").exists());
     }
 
     #[test]
