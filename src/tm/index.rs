@@ -10,7 +10,7 @@
 //! Imports buffer postings in memory, per gram, as the varint deltas of the on-disk format
 //! (variant ids only grow during an import, so appending needs no sort), and write each
 //! gram's list once when the import ends ([`on_import_finished`], same transaction),
-//! appending to the list already on disk. Past [`FLUSH_AT_BYTES`] of buffered lists they
+//! appending to the list already on disk. Past `FLUSH_AT_BYTES` (64 MB) of buffered lists they
 //! are written early, so an import's memory stays bounded. A write outside an import (no
 //! [`on_import_started`]) appends its variant's postings at once.
 
