@@ -38,7 +38,7 @@ const BATCHES_IN_FLIGHT: usize = 8;
 const BULK_UNITS_CAP: usize = (1 << 21) / 8 * 7;
 
 /// Variant hashes kept in memory to tell multiple translations without a probe per unit
-/// (2^22 buckets of 8 bytes, ~38 MB); past it the database is probed.
+/// (2^22 buckets of 8 bytes, ~38 MB); at it the indexes are built and probed.
 const SEEN_SOURCES_CAP: usize = (1 << 22) / 8 * 7;
 
 /// ([`BULK_UNITS_CAP`], [`SEEN_SOURCES_CAP`]); tests lower them to cross the limits.
@@ -59,6 +59,9 @@ fn caps() -> (usize, usize) {
 
 /// The page cache of a bulk load, in SQLite's negative-KiB form (16 MB).
 const BULK_CACHE_KIB: i64 = -16_000;
+
+/// The page cache while a bulk load builds its indexes (4 MB): the sorter's run size.
+const SORT_CACHE_KIB: i64 = -4_000;
 
 /// What the reading stage hands to the writing stage.
 pub(crate) enum Prepared {
@@ -251,14 +254,22 @@ impl<'t, 'c> Importer<'t, 'c> {
     /// Build the dropped indexes (once), after which duplicates and sources are probed.
     fn end_bulk(&mut self) -> Result<()> {
         if self.bulk {
+            // From here on the indexes answer: the sets go before the sorters take memory.
             self.keys = HashSet::default();
-            // The sorters that build the indexes, and the probes after, want the cache.
-            self.tx.pragma_update(None, "cache_size", self.cache_size)?;
+            self.hashes = HashSet::default();
+            self.probe_db = true;
+            // SQLite's sorter sorts runs of the page cache's size and merges them; small
+            // runs keep the peak down when a big import switches to the indexes half-way
+            // (the page cache, the index buffers and the sorter at once were 273 MB for 2M
+            // units with 64 MB runs).
+            self.tx.pragma_update(None, "cache_size", SORT_CACHE_KIB)?;
             self.tx.execute_batch(
                 "CREATE UNIQUE INDEX unit_by_key ON unit (key);
                  CREATE INDEX variant_by_unit ON variant (unit_id);
                  CREATE INDEX variant_by_norm ON variant (norm_hash);",
             )?;
+            // The probes after want the whole cache.
+            self.tx.pragma_update(None, "cache_size", self.cache_size)?;
             self.bulk = false;
         }
         Ok(())
@@ -266,8 +277,6 @@ impl<'t, 'c> Importer<'t, 'c> {
 
     /// Finish: the indexes are whole again.
     pub(crate) fn finish(mut self) -> Result<()> {
-        // The sets are done with; free them before SQLite's sorters take their memory.
-        self.hashes = HashSet::default();
         self.end_bulk()
     }
 
@@ -361,12 +370,14 @@ impl<'t, 'c> Importer<'t, 'c> {
         if self.probe_db {
             return Ok(());
         }
-        self.hashes.insert(hash);
-        if self.hashes.len() > caps().1 {
+        // Checked before the insert: one more would make the set double its buckets.
+        if self.hashes.len() >= caps().1 {
             self.end_bulk()?;
             self.probe_db = true;
             self.hashes = HashSet::default();
+            return Ok(());
         }
+        self.hashes.insert(hash);
         Ok(())
     }
 
