@@ -4,6 +4,7 @@
 # units/s and peak memory (max RSS from /usr/bin/time -v). Not run in CI.
 #
 #   benches/import_export.sh [UNITS]        (default 1000000; files under /tmp/tomo-bench)
+#   TOMO_BIN=/path/to/other/tomo benches/import_export.sh   (A/B: time another build, same input)
 #
 # Targets (issue 2): import >= 200,000 units/s, export faster than import, peak memory
 # < 256 MB whatever the file size.
@@ -14,11 +15,16 @@ DIR="${TOMO_BENCH_DIR:-/tmp/tomo-bench}"
 mkdir -p "$DIR"
 TMX="$DIR/bench-$N.tmx"
 
-cargo build --release --quiet
-TOMO="$PWD/target/release/tomo"
+if [ -n "${TOMO_BIN:-}" ]; then
+  TOMO="$TOMO_BIN"
+else
+  cargo build --release --quiet
+  TOMO="$PWD/target/release/tomo"
+fi
 [ -s "$TMX" ] || python3 benches/gen_tmx.py "$N" "$TMX"
 echo "machine: $(nproc) cores (load $(cut -d' ' -f1-3 /proc/loadavg)), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%dT%H:%MZ)"
-echo "input:   $TMX ($N units, $(du -h "$TMX" | cut -f1))"
+echo "input:   $TMX ($N units, $(du -hL "$TMX" | cut -f1))"
+echo "binary:  $TOMO"
 
 measure() { # label units command...
   local label="$1" units="$2"; shift 2

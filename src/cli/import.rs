@@ -36,7 +36,7 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
         let opts = ImportOptions { origin: file.file_name().map(|n| n.to_string_lossy().into_owned()) };
         let bar = spinner(&format!("importing {name}"));
         let report = tm
-            .import_with_progress(items, &opts, &mut |r| {
+            .import_stream(items, &opts, &mut |r| {
                 if let Some(b) = &bar {
                     b.set_position(r.read);
                 }

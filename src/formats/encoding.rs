@@ -22,7 +22,7 @@ const CHUNK: usize = 64 * 1024;
 /// whenever the input was valid in its encoding; a UTF-8 input is passed through as is, so
 /// invalid UTF-8 reaches the parser, which reports it with its position).
 pub struct Utf8Source {
-    inner: Box<dyn Read>,
+    inner: Box<dyn Read + Send>,
     /// `None`: the input is UTF-8 and is passed through.
     decoder: Option<Decoder>,
     encoding: &'static Encoding,
@@ -58,7 +58,7 @@ impl Utf8Source {
     }
 
     /// Wrap a reader and sniff its encoding from its first bytes.
-    pub fn new(mut inner: Box<dyn Read>, kind: Kind) -> Result<Utf8Source> {
+    pub fn new(mut inner: Box<dyn Read + Send>, kind: Kind) -> Result<Utf8Source> {
         let mut raw = vec![0u8; CHUNK];
         let mut n = 0;
         // Sniffing needs a few hundred bytes (an XML declaration); read until we have them

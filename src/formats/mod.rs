@@ -84,7 +84,7 @@ pub struct ReadOptions {
 }
 
 /// A boxed stream of read items.
-pub type ReadStream = Box<dyn Iterator<Item = Result<ReadItem>>>;
+pub type ReadStream = Box<dyn Iterator<Item = Result<ReadItem>> + Send>;
 
 /// Open `path` and stream its units. Errors carry the file name and position.
 pub fn read_file(path: &Path, opts: &ReadOptions) -> Result<ReadStream> {

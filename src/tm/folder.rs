@@ -45,7 +45,8 @@ pub fn sync(tm: &mut TranslationMemory, dir: &Path) -> Result<Vec<SyncEvent>> {
             continue;
         }
         let opts = ImportOptions { origin: Some(key.clone()) };
-        let result = formats::read_file(&file, &ReadOptions::default()).and_then(|items| tm.import(items, &opts));
+        let result = formats::read_file(&file, &ReadOptions::default())
+            .and_then(|items| tm.import_stream(items, &opts, &mut |_| {}));
         match result {
             Ok(report) => {
                 tm.record_imported_file(&key, &stamp)?;

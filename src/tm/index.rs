@@ -7,11 +7,15 @@
 //! multiset-overlap bound the exact search prunes with is stated on tokens, and measured
 //! on the alignment dev corpus the lists stay well under the 2× size budget (README).
 //!
-//! Imports buffer postings in memory and append them to the lists when the import ends
-//! ([`on_import_finished`], same transaction); a write outside an import (no
+//! Imports buffer postings in memory, per gram, as the varint deltas of the on-disk format
+//! (variant ids only grow during an import, so appending needs no sort), and write each
+//! gram's list once when the import ends ([`on_import_finished`], same transaction),
+//! appending to the list already on disk. Past `FLUSH_AT_BYTES` (64 MB) of buffered lists they
+//! are written early, so an import's memory stays bounded. A write outside an import (no
 //! [`on_import_started`]) appends its variant's postings at once.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
@@ -19,17 +23,69 @@ use crate::error::Result;
 use crate::lang::Lang;
 use crate::tm::fuzzy::tokenize::{FNV64, Granularity, granularity, hash64, tokenize};
 
-/// Postings held in memory before they are appended: 4 Mi postings of 16 bytes, so an
-/// import's memory stays bounded (issue 2: under 256 MB whatever the file size) at the cost
-/// of appending to the lists a few more times.
-const FLUSH_AT: usize = 4 << 20;
+/// Bytes of buffered posting lists (with a per-gram allowance for the map) past which they
+/// are written before the import ends. Issue 2: an import stays under 256 MB whatever the
+/// file size; each early write costs one more rewrite of the lists it touches.
+const FLUSH_AT_BYTES: usize = 64 << 20;
 
-/// One posting: gram key, variant id, the variant's token count (capped at 255).
-type Posting = (i64, u32, u8);
+/// What a gram's entry in the buffer costs besides its bytes (map slot, `Vec` header, the
+/// allocator's rounding), for the memory bound.
+const GRAM_OVERHEAD: usize = 64;
+
+/// One gram's postings buffered during an import: the [`encode`]d list of the new ids, its
+/// first delta taken from 0 (re-based on the list on disk when written).
+#[derive(Default)]
+struct GramBuf {
+    n: u32,
+    last: u32,
+    /// An id arrived that was not above `last` (ids reused after a deletion): the list
+    /// must be decoded, sorted and de-duplicated before it is written.
+    unsorted: bool,
+    bytes: Vec<u8>,
+}
+
+impl GramBuf {
+    fn push(&mut self, vid: u32, len: u8) {
+        if !self.unsorted && self.n > 0 && vid <= self.last {
+            // Rare: from here on the list holds absolute ids, sorted when it is written.
+            let mut pairs = Vec::with_capacity(self.n as usize);
+            decode_into(&self.bytes, |v, l| pairs.push((v, l)));
+            self.bytes.clear();
+            for (v, l) in pairs {
+                push_varint(&mut self.bytes, v);
+                self.bytes.push(l);
+            }
+            self.unsorted = true;
+        }
+        let delta = if self.unsorted || self.n == 0 { vid } else { vid - self.last };
+        push_varint(&mut self.bytes, delta);
+        self.bytes.push(len);
+        self.n += 1;
+        self.last = self.last.max(vid);
+    }
+
+    /// The (id, token count) pairs, sorted by id, without duplicate ids.
+    fn postings(&self) -> Vec<(u32, u8)> {
+        let mut out = Vec::with_capacity(self.n as usize);
+        if self.unsorted {
+            decode_absolute(&self.bytes, &mut out);
+            out.sort_unstable();
+            out.dedup_by_key(|p| p.0);
+        } else {
+            decode_into(&self.bytes, |v, len| out.push((v, len)));
+        }
+        out
+    }
+}
+
+/// Buffered lists by gram key (already a hash: no need to hash it again).
+type Grams = HashMap<i64, GramBuf, std::hash::BuildHasherDefault<super::import::PrehashedHasher>>;
 
 struct Pending {
     conn: usize,
-    postings: Vec<Posting>,
+    grams: Grams,
+    /// Bytes held in `grams` (with [`GRAM_OVERHEAD`] per gram).
+    bytes: usize,
     langs: Vec<String>,
 }
 
@@ -70,9 +126,11 @@ pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
     let g = granularity(lang);
     let tokens = tokenize(norm, g);
     let len = tokens.len().min(255) as u8;
-    let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(lang.base(), t.class)).collect();
+    // `base()` scans the tag: once per text, not once per token (it showed in the import profile).
+    let base = lang.base();
+    let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(base, t.class)).collect();
     if g == Granularity::Chars {
-        keys.extend(tokens.windows(2).map(|w| gram_key(lang.base(), bigram_class(w[0].class, w[1].class))));
+        keys.extend(tokens.windows(2).map(|w| gram_key(base, bigram_class(w[0].class, w[1].class))));
     }
     keys.sort_unstable();
     keys.dedup();
@@ -83,7 +141,8 @@ pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
 /// until [`on_import_finished`]. Drops what an import that failed earlier left behind.
 pub fn on_import_started(tx: &Transaction<'_>) {
     let id = conn_id(tx);
-    PENDING.with(|p| *p.borrow_mut() = Some(Pending { conn: id, postings: Vec::new(), langs: Vec::new() }));
+    PENDING
+        .with(|p| *p.borrow_mut() = Some(Pending { conn: id, grams: Grams::default(), bytes: 0, langs: Vec::new() }));
 }
 
 /// Called by the store for every variant it inserts, inside the import's transaction, so
@@ -92,19 +151,36 @@ pub fn on_variant_inserted(tx: &Transaction<'_>, variant_id: i64, lang: &Lang, n
     if !ENABLED.with(|e| e.get()) {
         return Ok(());
     }
+    let (keys, len) = keys_of(lang, norm);
+    on_variant_keys(tx, variant_id, lang.base(), &keys, len)
+}
+
+/// [`on_variant_inserted`] with the variant's [`keys_of`] already computed (an import
+/// computes them on its reading thread).
+pub fn on_variant_keys(tx: &Transaction<'_>, variant_id: i64, lang_base: &str, keys: &[i64], len: u8) -> Result<()> {
+    if !ENABLED.with(|e| e.get()) {
+        return Ok(());
+    }
     let id = conn_id(tx);
     let vid = u32::try_from(variant_id)
         .map_err(|_| crate::Error::new(crate::ErrorKind::Database, "variant id beyond the index's 32-bit range"))?;
-    let (keys, len) = keys_of(lang, norm);
     let buffered = PENDING.with(|p| {
         let mut p = p.borrow_mut();
         match p.as_mut() {
             Some(pending) if pending.conn == id => {
-                pending.postings.extend(keys.iter().map(|&k| (k, vid, len)));
-                if !pending.langs.iter().any(|l| l == lang.base()) {
-                    pending.langs.push(lang.base().to_string());
+                for &k in keys {
+                    let gram = pending.grams.entry(k).or_insert_with(|| {
+                        pending.bytes += GRAM_OVERHEAD;
+                        GramBuf::default()
+                    });
+                    let before = gram.bytes.len();
+                    gram.push(vid, len);
+                    pending.bytes += gram.bytes.len() - before;
                 }
-                Some(pending.postings.len() >= FLUSH_AT)
+                if !pending.langs.iter().any(|l| l == lang_base) {
+                    pending.langs.push(lang_base.to_string());
+                }
+                Some(pending.bytes >= FLUSH_AT_BYTES)
             }
             _ => None,
         }
@@ -113,8 +189,11 @@ pub fn on_variant_inserted(tx: &Transaction<'_>, variant_id: i64, lang: &Lang, n
         Some(true) => flush(tx),
         Some(false) => Ok(()),
         None => {
-            let mut postings: Vec<Posting> = keys.iter().map(|&k| (k, vid, len)).collect();
-            write_postings(tx, &mut postings, &[lang.base().to_string()])
+            let mut grams = Grams::default();
+            for &k in keys {
+                grams.entry(k).or_insert_with(GramBuf::default).push(vid, len);
+            }
+            write_postings(tx, grams, &[lang_base.to_string()])
         }
     }
 }
@@ -129,60 +208,106 @@ pub fn on_import_finished(tx: &Transaction<'_>) -> Result<()> {
 fn flush(tx: &Transaction<'_>) -> Result<()> {
     let id = conn_id(tx);
     let taken = PENDING.with(|p| {
-        p.borrow_mut()
-            .as_mut()
-            .filter(|pending| pending.conn == id)
-            .map(|pending| (std::mem::take(&mut pending.postings), pending.langs.clone()))
+        p.borrow_mut().as_mut().filter(|pending| pending.conn == id).map(|pending| {
+            pending.bytes = 0;
+            (std::mem::take(&mut pending.grams), pending.langs.clone())
+        })
     });
-    if let Some((mut postings, langs)) = taken {
-        write_postings(tx, &mut postings, &langs)?;
+    if let Some((grams, langs)) = taken {
+        write_postings(tx, grams, &langs)?;
     }
     Ok(())
 }
 
-fn write_postings(conn: &Connection, postings: &mut [Posting], langs: &[String]) -> Result<()> {
+/// Append each gram's buffered postings to its list on disk: one read of the list's `last`
+/// and one write per gram. The common case (every new id above the list's last) appends
+/// the new bytes, re-based, with SQL's `||`, so the list is not copied through Rust.
+fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<()> {
     let mut lang_ins = conn.prepare_cached("INSERT OR IGNORE INTO fz_lang (lang_base) VALUES (?1)")?;
     for l in langs {
         lang_ins.execute([l])?;
     }
-    postings.sort_unstable();
-    let mut get = conn.prepare_cached("SELECT n, last, ids FROM fz_gram WHERE key = ?1")?;
-    let mut put = conn.prepare_cached("INSERT OR REPLACE INTO fz_gram (key, n, last, ids) VALUES (?1, ?2, ?3, ?4)")?;
-    let mut i = 0;
-    while i < postings.len() {
-        let key = postings[i].0;
-        let mut j = i;
-        while j < postings.len() && postings[j].0 == key {
-            j += 1;
-        }
-        let new: Vec<(u32, u8)> = postings[i..j].iter().map(|p| (p.1, p.2)).collect();
-        let old: Option<(i64, i64, Vec<u8>)> =
-            get.query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).optional()?;
-        let (n, last, blob) = match old {
-            None => (new.len(), new[new.len() - 1].0, encode(&new)),
-            Some((n, last, mut blob)) if i64::from(new[0].0) > last => {
-                let mut prev = last as u32;
-                for &(v, len) in &new {
-                    push_varint(&mut blob, v - prev);
-                    blob.push(len);
-                    prev = v;
-                }
-                (n as usize + new.len(), new[new.len() - 1].0, blob)
+    // Key order walks the table's B-tree once, front to back.
+    let mut grams: Vec<(i64, GramBuf)> = grams.into_iter().collect();
+    grams.sort_unstable_by_key(|g| g.0);
+    let mut get = conn.prepare_cached("SELECT last FROM fz_gram WHERE key = ?1")?;
+    let mut insert = conn.prepare_cached("INSERT INTO fz_gram (key, n, last, ids) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut append =
+        conn.prepare_cached("UPDATE fz_gram SET n = n + ?2, last = ?3, ids = CAST(ids || ?4 AS BLOB) WHERE key = ?1")?;
+    let mut blob = conn.prepare_cached("SELECT ids FROM fz_gram WHERE key = ?1")?;
+    let mut replace = conn.prepare_cached("UPDATE fz_gram SET n = ?2, last = ?3, ids = ?4 WHERE key = ?1")?;
+    for (key, gram) in grams {
+        let old: Option<i64> = get.query_row([key], |r| r.get(0)).optional()?;
+        let first = first_id(&gram.bytes);
+        match old {
+            None if !gram.unsorted => {
+                insert.execute(params![key, i64::from(gram.n), i64::from(gram.last), gram.bytes])?;
             }
-            Some((_, _, blob)) => {
+            None => {
+                let all = gram.postings();
+                insert.execute(params![key, all.len() as i64, i64::from(gram.last), encode(&all)])?;
+            }
+            Some(last) if !gram.unsorted && i64::from(first) > last => {
+                let tail = rebase(&gram.bytes, last as u32);
+                append.execute(params![key, i64::from(gram.n), i64::from(gram.last), tail])?;
+            }
+            Some(_) => {
                 // Ids reused after a deletion: merge the whole list.
+                let old: Vec<u8> = blob.query_row([key], |r| r.get(0))?;
                 let mut all = Vec::new();
-                decode_into(&blob, |v, len| all.push((v, len)));
-                all.extend_from_slice(&new);
+                decode_into(&old, |v, len| all.push((v, len)));
+                all.extend(gram.postings());
                 all.sort_unstable();
                 all.dedup_by_key(|p| p.0);
-                (all.len(), all[all.len() - 1].0, encode(&all))
+                let last = all[all.len() - 1].0;
+                replace.execute(params![key, all.len() as i64, i64::from(last), encode(&all)])?;
             }
-        };
-        put.execute(params![key, n as i64, i64::from(last), blob])?;
-        i = j;
+        }
     }
     Ok(())
+}
+
+/// The first id of an [`encode`]d list (its first delta, taken from 0).
+fn first_id(bytes: &[u8]) -> u32 {
+    let mut v = 0u32;
+    for (i, &b) in bytes.iter().enumerate() {
+        v |= u32::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    v
+}
+
+/// An [`encode`]d list re-based to follow a list whose last id is `after`: its first delta
+/// is re-encoded from `after`, the rest is copied.
+fn rebase(bytes: &[u8], after: u32) -> Vec<u8> {
+    let first = first_id(bytes);
+    let skip = bytes.iter().position(|b| b & 0x80 == 0).map_or(bytes.len(), |i| i + 1);
+    let mut out = Vec::with_capacity(bytes.len() + 4);
+    push_varint(&mut out, first - after);
+    out.extend_from_slice(&bytes[skip..]);
+    out
+}
+
+/// The (id, len) pairs of a list whose varints are absolute ids, not deltas.
+fn decode_absolute(bytes: &[u8], out: &mut Vec<(u32, u8)>) {
+    let mut cur = 0u32;
+    let mut shift = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        cur |= u32::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            out.push((cur, bytes.get(i).copied().unwrap_or(0)));
+            i += 1;
+            cur = 0;
+            shift = 0;
+        } else {
+            shift += 7;
+        }
+    }
 }
 
 fn push_varint(out: &mut Vec<u8>, mut v: u32) {
@@ -318,6 +443,51 @@ pub fn size_on_disk(conn: &Connection) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn grams(postings: &[(i64, u32, u8)]) -> Grams {
+        let mut g = Grams::default();
+        for &(k, v, l) in postings {
+            g.entry(k).or_default().push(v, l);
+        }
+        g
+    }
+
+    fn list(conn: &Connection, key: i64) -> Vec<(u32, u8)> {
+        let mut out = Vec::new();
+        for_each_posting(conn, key, |v, l| {
+            out.push((v, l));
+            true
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn buffered_lists_append_to_the_lists_on_disk() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::tm::schema::migrate(&mut conn).unwrap();
+        let langs = ["en".to_string()];
+        write_postings(&conn, grams(&[(7, 1, 3), (7, 200, 4), (9, 2, 1)]), &langs).unwrap();
+        // A zero byte (a text without tokens) survives SQL's `||`.
+        write_postings(&conn, grams(&[(7, 300, 0), (7, 100_000, 6), (8, 301, 2)]), &langs).unwrap();
+        assert_eq!(list(&conn, 7), [(1, 3), (200, 4), (300, 0), (100_000, 6)]);
+        assert_eq!(list(&conn, 8), [(301, 2)]);
+        assert_eq!(list(&conn, 9), [(2, 1)]);
+        assert_eq!(doc_freq(&conn, 7).unwrap(), 4);
+        assert_eq!(posting_blob(&conn, 7).unwrap(), encode(&[(1, 3), (200, 4), (300, 0), (100_000, 6)]));
+        // Ids at or below a list's last one (reused after a deletion) are merged in order.
+        write_postings(&conn, grams(&[(7, 250, 9), (7, 200, 4), (7, 100_001, 1)]), &langs).unwrap();
+        assert_eq!(list(&conn, 7), [(1, 3), (200, 4), (250, 9), (300, 0), (100_000, 6), (100_001, 1)]);
+        assert_eq!(doc_freq(&conn, 7).unwrap(), 6);
+        let last: i64 = conn.query_row("SELECT last FROM fz_gram WHERE key = 7", [], |r| r.get(0)).unwrap();
+        assert_eq!(last, 100_001);
+    }
+
+    #[test]
+    fn a_buffer_that_goes_out_of_order_is_sorted_when_written() {
+        let g = grams(&[(1, 10, 1), (1, 500, 2), (1, 20, 3), (1, 500, 2), (1, 30, 4)]);
+        assert_eq!(g[&1].postings(), [(10, 1), (20, 3), (30, 4), (500, 2)]);
+    }
 
     #[test]
     fn varint_deltas_round_trip() {

@@ -3,6 +3,7 @@
 
 pub mod folder;
 pub mod fuzzy;
+mod import;
 pub mod index;
 mod schema;
 pub mod store;

@@ -6,8 +6,11 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`. Append only: a released
 /// migration is never edited.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../tm/schema/001_init.sql"), include_str!("../../tm/schema/002_fuzzy_index.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../tm/schema/001_init.sql"),
+    include_str!("../../tm/schema/002_fuzzy_index.sql"),
+    include_str!("../../tm/schema/003_named_indexes.sql"),
+];
 
 /// Index of the migration that creates the fuzzy index (002).
 const FUZZY_INDEX: usize = 1;
@@ -83,6 +86,50 @@ mod tests {
         let grams: i64 = conn.query_row("SELECT count(*) FROM fz_gram", [], |r| r.get(0)).unwrap();
         assert!(grams > 0, "the migrated memory has an empty index");
         assert_eq!(crate::tm::index::languages(&conn).unwrap(), ["en", "ja"]);
+    }
+
+    #[test]
+    fn migrating_from_version_2_keeps_units_ids_and_index() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 2; PRAGMA foreign_keys = ON;
+             INSERT INTO unit (id, key, tuid, origin) VALUES (5, x'05', 't5', 'a.tmx'), (9, x'09', NULL, 'b.tmx');
+             INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
+                 VALUES (11, 5, 'en', 'en', 'The cat sat.', 'the cat sat.', 42),
+                        (12, 5, 'ja', 'ja', '猫が座った。', '猫が座った。', 43),
+                        (20, 9, 'en', 'en', 'A dog.', 'a dog.', 44);
+             INSERT INTO fz_gram (key, n, last, ids) VALUES (1, 1, 11, x'0b03');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        let rows: Vec<(i64, i64, String)> = conn
+            .prepare("SELECT id, unit_id, plain FROM variant ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows, [(11, 5, "The cat sat.".into()), (12, 5, "猫が座った。".into()), (20, 9, "A dog.".into())]);
+        let tuid: Option<String> = conn.query_row("SELECT tuid FROM unit WHERE id = 5", [], |r| r.get(0)).unwrap();
+        assert_eq!(tuid.as_deref(), Some("t5"));
+        assert_eq!(crate::tm::index::doc_freq(&conn, 1).unwrap(), 1, "the fuzzy index is left as it was");
+        // The key is still unique, and deleting a unit still deletes its variants.
+        assert!(conn.execute("INSERT INTO unit (key) VALUES (x'05')", []).is_err());
+        conn.execute("DELETE FROM unit WHERE id = 5", []).unwrap();
+        let left: i64 = conn.query_row("SELECT count(*) FROM variant", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, 1);
+        let indexes: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(indexes, ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
     }
 
     #[test]

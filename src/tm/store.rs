@@ -6,15 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use super::index;
 use super::schema;
 use super::unit::{Note, Prop, Unit, Variant};
 use crate::error::{Error, Result};
 use crate::formats::{ReadItem, Skip};
 use crate::lang::Lang;
-use crate::text::normalize;
 
 /// A translation memory in a SQLite database.
 pub struct TranslationMemory {
@@ -147,6 +145,11 @@ impl TranslationMemory {
         &self.conn
     }
 
+    /// The connection, to open a transaction (the import path).
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// Import `items` in one transaction. An `Err` item aborts the import and rolls back
     /// everything it added; skipped items are counted and reported.
     pub fn import<I>(&mut self, items: I, opts: &ImportOptions) -> Result<ImportReport>
@@ -166,41 +169,7 @@ impl TranslationMemory {
     where
         I: IntoIterator<Item = Result<ReadItem>>,
     {
-        let tx = self.conn.transaction()?;
-        index::on_import_started(&tx);
-        let mut report = ImportReport::default();
-        let now = super::unit::tmx_now();
-        let mut sources = SeenSources::new(&tx)?;
-        for item in items {
-            report.read += 1;
-            match item? {
-                ReadItem::Skipped(skip) => report.skipped.push(skip.into()),
-                ReadItem::Unit(unit) => {
-                    if unit.variants.is_empty() {
-                        report.skipped.push(SkipReport {
-                            unit: format!("unit #{}", report.read),
-                            line: None,
-                            reason: "it has no variants".into(),
-                        });
-                        continue;
-                    }
-                    match insert_unit(&tx, &unit, opts, &now, &mut sources)? {
-                        Inserted::Present => report.present += 1,
-                        Inserted::New { multiple } => {
-                            report.new += 1;
-                            report.multiple += u64::from(multiple);
-                        }
-                    }
-                }
-            }
-            if report.read % 10_000 == 0 {
-                progress(&report);
-            }
-        }
-        index::on_import_finished(&tx)?;
-        tx.commit()?;
-        progress(&report);
-        Ok(report)
+        self.import_prepared(items.into_iter().map(super::import::prepare), opts, progress, &mut drop)
     }
 
     /// Stream the units that pass `filter`, in insertion order, to `sink`. Returns how many
@@ -318,130 +287,6 @@ impl TranslationMemory {
     }
 }
 
-enum Inserted {
-    Present,
-    New { multiple: bool },
-}
-
-/// Hashes [`SeenSources`] keeps in memory before it turns to probing the database (~16 MB).
-const SEEN_SOURCES_CAP: usize = 1 << 20;
-
-/// Which normalized texts an import has met, to tell a new translation of a known source
-/// ("multiple translations") without a database probe per unit when the memory started empty.
-struct SeenSources {
-    /// The memory held units before this import: earlier sources must be probed in the database.
-    probe_db: bool,
-    /// `norm_hash` of every variant this import inserted.
-    hashes: std::collections::HashSet<i64>,
-}
-
-impl SeenSources {
-    fn new(tx: &Transaction<'_>) -> Result<Self> {
-        let probe_db = tx.query_row("SELECT EXISTS (SELECT 1 FROM unit)", [], |r| r.get(0))?;
-        Ok(SeenSources { probe_db, hashes: std::collections::HashSet::new() })
-    }
-
-    /// Note an inserted variant's hash. Past [`SEEN_SOURCES_CAP`] hashes the set is dropped
-    /// and the database probed instead (every row so far is in it), so memory stays bounded
-    /// whatever the size of the import.
-    fn remember(&mut self, hash: i64) {
-        if self.probe_db {
-            return;
-        }
-        self.hashes.insert(hash);
-        if self.hashes.len() > SEEN_SOURCES_CAP {
-            self.probe_db = true;
-            self.hashes = std::collections::HashSet::new();
-        }
-    }
-
-    /// Is `hash` (a new unit's source) already the text of another unit's variant?
-    fn seen(&self, tx: &Transaction<'_>, hash: i64, unit_id: i64) -> Result<bool> {
-        if self.probe_db { has_other_unit_with(tx, hash, unit_id) } else { Ok(self.hashes.contains(&hash)) }
-    }
-}
-
-fn insert_unit(
-    tx: &Transaction<'_>,
-    unit: &Unit,
-    opts: &ImportOptions,
-    now: &str,
-    sources: &mut SeenSources,
-) -> Result<Inserted> {
-    let key = unit_key(unit);
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
-                           usage_count, last_used, attrs, notes, props)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-         ON CONFLICT(key) DO NOTHING",
-    )?;
-    let origin = unit.origin.as_ref().or(opts.origin.as_ref());
-    let created = unit.created.as_deref().unwrap_or(now);
-    let n = ins.execute(params![
-        key.to_be_bytes().as_slice(),
-        unit.tuid,
-        unit.srclang.as_ref().map(Lang::as_str),
-        created,
-        unit.created_by,
-        unit.changed,
-        unit.changed_by,
-        origin,
-        unit.usage_count,
-        unit.last_used,
-        json_or_null(&unit.attrs)?,
-        json_or_null(&unit.notes)?,
-        json_or_null(&unit.props)?,
-    ])?;
-    if n == 0 {
-        return Ok(Inserted::Present);
-    }
-    let unit_id = tx.last_insert_rowid();
-    let mut vins = tx.prepare_cached(
-        "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
-                              context_prev, context_next, attrs, notes, props)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    let source = unit.srclang.as_ref().and_then(|l| unit.variant(l)).or(unit.variants.first());
-    let norms: Vec<String> = unit.variants.iter().map(|v| normalize(&v.plain)).collect();
-    let hashes: Vec<i64> = unit.variants.iter().zip(&norms).map(|(v, n)| norm_hash(v.lang.base(), n)).collect();
-    let multiple = match source.and_then(|s| unit.variants.iter().position(|v| std::ptr::eq(v, s))) {
-        Some(i) => sources.seen(tx, hashes[i], unit_id)?,
-        None => false,
-    };
-    for ((v, norm), &hash) in unit.variants.iter().zip(norms).zip(&hashes) {
-        let inserted = vins.execute(params![
-            unit_id,
-            v.lang.as_str(),
-            v.lang.base(),
-            (!is_escaped_plain(&v.seg, &v.plain)).then_some(v.seg.as_str()),
-            v.plain,
-            norm,
-            hash,
-            v.context_prev,
-            v.context_next,
-            json_or_null(&v.attrs)?,
-            json_or_null(&v.notes)?,
-            json_or_null(&v.props)?,
-        ]);
-        match inserted {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
-                return Err(Error::invalid(format!("the unit has two variants in {}", v.lang)));
-            }
-            Err(e) => return Err(e.into()),
-        }
-        index::on_variant_inserted(tx, tx.last_insert_rowid(), &v.lang, &norm)?;
-        sources.remember(hash);
-    }
-    Ok(Inserted::New { multiple })
-}
-
-/// Is there another unit whose variant has this normalized-text hash?
-fn has_other_unit_with(tx: &Transaction<'_>, hash: i64, unit_id: i64) -> Result<bool> {
-    let mut q = tx.prepare_cached("SELECT 1 FROM variant WHERE norm_hash = ?1 AND unit_id <> ?2 LIMIT 1")?;
-    Ok(q.exists(params![hash, unit_id])?)
-}
-
 /// The 64-bit hash of a normalized text in a language, as stored in `variant.norm_hash`.
 /// Lookups of exact (normalized) matches probe with it.
 pub fn norm_hash(lang_base: &str, norm: &str) -> i64 {
@@ -450,12 +295,12 @@ pub fn norm_hash(lang_base: &str, norm: &str) -> i64 {
     (fnv1a(h, norm.as_bytes()) as u64) as i64
 }
 
-const FNV_OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+pub(crate) const FNV_OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
 const FNV_PRIME: u128 = 0x0000000001000000000000000000013B;
 
 /// FNV-1a, 128-bit: stable across builds and platforms (unlike std's hasher), which the
 /// de-duplication key stored on disk needs.
-fn fnv1a(mut h: u128, bytes: &[u8]) -> u128 {
+pub(crate) fn fnv1a(mut h: u128, bytes: &[u8]) -> u128 {
     for &b in bytes {
         h ^= u128::from(b);
         h = h.wrapping_mul(FNV_PRIME);
@@ -485,45 +330,6 @@ pub fn content_hash(mut reader: impl std::io::Read) -> std::io::Result<String> {
             n => h = fnv1a(h, &buf[..n]),
         }
     }
-}
-
-/// The de-duplication key: a hash of the unit's (language, segment) pairs, sorted by language.
-fn unit_key(unit: &Unit) -> u128 {
-    let mut pairs: Vec<(String, &str)> =
-        unit.variants.iter().map(|v| (v.lang.as_str().to_ascii_lowercase(), v.seg.as_str())).collect();
-    pairs.sort();
-    let mut h = FNV_OFFSET;
-    for (lang, seg) in pairs {
-        h = fnv1a(h, lang.as_bytes());
-        h = fnv1a(h, &[0]);
-        h = fnv1a(h, seg.as_bytes());
-        h = fnv1a(h, &[1]);
-    }
-    h
-}
-
-/// Is `seg` exactly `escape_xml(plain)`? Then the store keeps only `plain`.
-fn is_escaped_plain(seg: &str, plain: &str) -> bool {
-    let mut rest = seg.as_bytes();
-    for c in plain.bytes() {
-        let expect: &[u8] = match c {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\r' => b"&#13;",
-            _ => std::slice::from_ref(&c),
-        };
-        match rest.strip_prefix(expect) {
-            Some(r) => rest = r,
-            None => return false,
-        }
-    }
-    rest.is_empty()
-}
-
-fn json_or_null<T: serde::Serialize>(items: &[T]) -> Result<Option<String>> {
-    if items.is_empty() { Ok(None) } else { Ok(Some(serde_json::to_string(items)?)) }
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(text: Option<String>) -> rusqlite::Result<Vec<T>> {
@@ -616,10 +422,6 @@ mod tests {
 
     #[test]
     fn plain_segments_are_stored_once_and_read_back_escaped() {
-        assert!(is_escaped_plain("a &amp; b &lt;c&gt; &quot;", "a & b <c> \""));
-        assert!(is_escaped_plain("a&#13;\n", "a\r\n"));
-        assert!(!is_escaped_plain("a <ph x=\"1\"/>b", "a b"));
-        assert!(!is_escaped_plain("ab", "abc"));
         let mut tm = TranslationMemory::open_in_memory().unwrap();
         let mut tagged = Variant::from_plain(l("en"), "Press Enter.");
         tagged.seg = "Press <ph x=\"1\">&lt;b&gt;</ph>Enter.".into();

@@ -1,0 +1,700 @@
+//! The import path of the store: units read from a file become rows of `unit` and
+//! `variant` and postings of the fuzzy index, in one transaction, de-duplicated.
+//!
+//! An import runs in two stages. [`prepare`] does everything that does not need the
+//! database (normalized forms, hashes, the de-duplication key, the index keys, the JSON
+//! columns); [`Importer`] writes. [`TranslationMemory::import_stream`] runs the first stage
+//! on a thread of its own, so reading and preparing overlap with SQLite's work.
+//!
+//! Into an empty memory the import is a bulk load: the secondary indexes (`unit_by_key`,
+//! `variant_by_unit`, `variant_by_norm`) are dropped inside the transaction, rows are
+//! appended in rowid order, duplicates and earlier sources are told from in-memory sets,
+//! and each index is built once at the end by one sort. Past [`BULK_UNITS_CAP`] units the
+//! indexes are built at once and the import goes on with probes, so memory stays bounded
+//! whatever the size of the file. A failed import rolls the dropped indexes back with
+//! everything else.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rusqlite::{Transaction, params};
+
+use super::index;
+use super::store::{ImportOptions, ImportReport, SkipReport, TranslationMemory, norm_hash};
+use super::unit::Unit;
+use crate::error::{Error, Result};
+use crate::formats::{ReadItem, Skip};
+use crate::lang::Lang;
+use crate::text::normalize;
+
+/// Units per batch handed from the reading thread to the writing one.
+const BATCH: usize = 512;
+
+/// Batches in flight between the threads (bounds the memory the pipeline holds).
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// Units a bulk load de-duplicates in memory before it builds the indexes and turns to
+/// probing them: a `HashSet<u128>` of this many keys fills 2^21 buckets (~36 MB).
+const BULK_UNITS_CAP: usize = (1 << 21) / 8 * 7;
+
+/// Variant hashes kept in memory to tell multiple translations without a probe per unit
+/// (2^22 buckets of 8 bytes, ~38 MB); at it the indexes are built and probed.
+const SEEN_SOURCES_CAP: usize = (1 << 22) / 8 * 7;
+
+/// ([`BULK_UNITS_CAP`], [`SEEN_SOURCES_CAP`]); tests lower them to cross the limits.
+#[cfg(not(test))]
+fn caps() -> (usize, usize) {
+    (BULK_UNITS_CAP, SEEN_SOURCES_CAP)
+}
+
+#[cfg(test)]
+thread_local! {
+    static TEST_CAPS: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((BULK_UNITS_CAP, SEEN_SOURCES_CAP)) };
+}
+
+#[cfg(test)]
+fn caps() -> (usize, usize) {
+    TEST_CAPS.with(|c| c.get())
+}
+
+/// The page cache of a bulk load, in SQLite's negative-KiB form (16 MB).
+const BULK_CACHE_KIB: i64 = -16_000;
+
+/// The page cache while a bulk load builds its indexes (4 MB): the sorter's run size.
+const SORT_CACHE_KIB: i64 = -4_000;
+
+/// What the reading stage hands to the writing stage.
+pub(crate) enum Prepared {
+    /// A unit with everything computed that does not need the database.
+    Unit(Box<PreparedUnit>),
+    /// A unit the reader skipped.
+    Skipped(Skip),
+    /// A unit without variants (skipped, counted by the writer, which knows its ordinal).
+    Empty,
+}
+
+/// A unit ready to insert.
+pub(crate) struct PreparedUnit {
+    unit: Unit,
+    key: u128,
+    attrs: Option<String>,
+    notes: Option<String>,
+    props: Option<String>,
+    /// Index into `variants` of the source variant, if any.
+    source: Option<usize>,
+    /// A language that two variants share (the unit cannot be stored).
+    duplicate_lang: Option<String>,
+    variants: Vec<PreparedVariant>,
+}
+
+struct PreparedVariant {
+    norm: String,
+    hash: i64,
+    /// `seg` differs from the escaped plain text, so it is stored.
+    store_seg: bool,
+    index_keys: Vec<i64>,
+    token_count: u8,
+    attrs: Option<String>,
+    notes: Option<String>,
+    props: Option<String>,
+}
+
+/// The database-free stage of an import for one read item.
+pub(crate) fn prepare(item: Result<ReadItem>) -> Result<Prepared> {
+    let unit = match item? {
+        ReadItem::Skipped(skip) => return Ok(Prepared::Skipped(skip)),
+        ReadItem::Unit(unit) if unit.variants.is_empty() => return Ok(Prepared::Empty),
+        ReadItem::Unit(unit) => unit,
+    };
+    let source = unit
+        .srclang
+        .as_ref()
+        .and_then(|l| unit.variant(l))
+        .and_then(|s| unit.variants.iter().position(|v| std::ptr::eq(v, s)))
+        .or(Some(0));
+    let duplicate_lang = unit
+        .variants
+        .iter()
+        .enumerate()
+        .find(|(i, v)| unit.variants[..*i].iter().any(|w| w.lang.as_str() == v.lang.as_str()))
+        .map(|(_, v)| v.lang.to_string());
+    let mut variants = Vec::with_capacity(unit.variants.len());
+    for v in &unit.variants {
+        let norm = normalize(&v.plain);
+        let (index_keys, token_count) = index::keys_of(&v.lang, &norm);
+        variants.push(PreparedVariant {
+            hash: norm_hash(v.lang.base(), &norm),
+            norm,
+            store_seg: !is_escaped_plain(&v.seg, &v.plain),
+            index_keys,
+            token_count,
+            attrs: json_or_null(&v.attrs)?,
+            notes: json_or_null(&v.notes)?,
+            props: json_or_null(&v.props)?,
+        });
+    }
+    Ok(Prepared::Unit(Box::new(PreparedUnit {
+        key: unit_key(&unit),
+        attrs: json_or_null(&unit.attrs)?,
+        notes: json_or_null(&unit.notes)?,
+        props: json_or_null(&unit.props)?,
+        source,
+        duplicate_lang,
+        variants,
+        unit,
+    })))
+}
+
+impl TranslationMemory {
+    /// [`import_with_progress`](Self::import_with_progress) with reading and preparing on
+    /// a second thread, overlapping with the database work: what `tomo import` uses. Same
+    /// result, same single transaction.
+    pub fn import_stream<I>(
+        &mut self,
+        items: I,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(&ImportReport),
+    ) -> Result<ImportReport>
+    where
+        I: IntoIterator<Item = Result<ReadItem>>,
+        I::IntoIter: Send,
+    {
+        let items = items.into_iter();
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Prepared>>>(BATCHES_IN_FLIGHT);
+            // Written units go back to the reading thread to be freed there: freeing them
+            // here, in the arena of the thread that allocated them, made the two threads
+            // contend for glibc's arena locks (futex wake-ups in the profile).
+            let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Box<PreparedUnit>>>();
+            let reader = scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH);
+                for item in items {
+                    batch.push(prepare(item));
+                    if batch.len() == BATCH {
+                        while let Ok(spent) = spent_rx.try_recv() {
+                            drop(spent);
+                        }
+                        if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                            // The writer stopped (an error): nothing more is wanted.
+                            return;
+                        }
+                    }
+                }
+                let _ = tx.send(batch);
+            });
+            let mut spent = Vec::with_capacity(BATCH);
+            let mut give_back = |unit: Box<PreparedUnit>| {
+                spent.push(unit);
+                if spent.len() == BATCH {
+                    // Once the reader is done the units come back: dropped here then.
+                    let _ = spent_tx.send(std::mem::replace(&mut spent, Vec::with_capacity(BATCH)));
+                }
+            };
+            let result = self.import_prepared(rx.into_iter().flatten(), opts, progress, &mut give_back);
+            if let Err(panic) = reader.join() {
+                std::panic::resume_unwind(panic);
+            }
+            result
+        })
+    }
+}
+
+/// The writing stage: inserts prepared units into an open import transaction.
+pub(crate) struct Importer<'t, 'c> {
+    tx: &'t Transaction<'c>,
+    origin: Option<&'t str>,
+    now: String,
+    /// The secondary indexes are dropped: duplicates are told by `keys`.
+    bulk: bool,
+    /// The connection's page cache size, lowered during a bulk load (restored after).
+    cache_size: i64,
+    keys: HashSet<u128, BuildHasherDefault<PrehashedHasher>>,
+    /// The memory held units before this import, or `hashes` overflowed: earlier
+    /// sources are probed in the database.
+    probe_db: bool,
+    /// `norm_hash` of every variant this import inserted (while `!probe_db`).
+    hashes: HashSet<i64, BuildHasherDefault<PrehashedHasher>>,
+}
+
+/// What inserting one unit did.
+pub(crate) enum Inserted {
+    /// The same unit was already in the memory.
+    Present,
+    /// Added; `multiple` when its source text was already there with another translation.
+    New {
+        /// Its source was already in the memory.
+        multiple: bool,
+    },
+}
+
+impl<'t, 'c> Importer<'t, 'c> {
+    /// Start writing into `tx`; into an empty memory, drop the secondary indexes.
+    pub(crate) fn new(tx: &'t Transaction<'c>, opts: &'t ImportOptions) -> Result<Self> {
+        let empty = memory_is_empty(tx)?;
+        let cache_size = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        if empty {
+            tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_unit; DROP INDEX variant_by_norm;")?;
+            // Appending rows in rowid order needs few pages cached; the memory is better
+            // left to the in-memory sets and the index buffers (measured: same time with
+            // 16 MB as with 64 MB, 50 MB less at the peak).
+            tx.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        }
+        Ok(Importer {
+            tx,
+            origin: opts.origin.as_deref(),
+            now: super::unit::tmx_now(),
+            bulk: empty,
+            cache_size,
+            keys: HashSet::default(),
+            probe_db: !empty,
+            hashes: HashSet::default(),
+        })
+    }
+
+    /// Build the dropped indexes (once), after which duplicates and sources are probed.
+    fn end_bulk(&mut self) -> Result<()> {
+        if self.bulk {
+            // From here on the indexes answer: the sets go before the sorters take memory.
+            self.keys = HashSet::default();
+            self.hashes = HashSet::default();
+            self.probe_db = true;
+            // SQLite's sorter sorts runs of the page cache's size and merges them; small
+            // runs keep the peak down when a big import switches to the indexes half-way
+            // (the page cache, the index buffers and the sorter at once were 273 MB for 2M
+            // units with 64 MB runs).
+            self.tx.pragma_update(None, "cache_size", SORT_CACHE_KIB)?;
+            self.tx.execute_batch(
+                "CREATE UNIQUE INDEX unit_by_key ON unit (key);
+                 CREATE INDEX variant_by_unit ON variant (unit_id);
+                 CREATE INDEX variant_by_norm ON variant (norm_hash);",
+            )?;
+            // The probes after want the whole cache.
+            self.tx.pragma_update(None, "cache_size", self.cache_size)?;
+            self.bulk = false;
+        }
+        Ok(())
+    }
+
+    /// Finish: the indexes are whole again.
+    pub(crate) fn finish(mut self) -> Result<()> {
+        self.end_bulk()
+    }
+
+    /// Insert one unit, unless it is already in the memory.
+    pub(crate) fn insert(&mut self, p: &PreparedUnit) -> Result<Inserted> {
+        if self.bulk && self.keys.len() >= caps().0 {
+            self.end_bulk()?;
+        }
+        let unit = &p.unit;
+        let origin = unit.origin.as_deref().or(self.origin);
+        let created = unit.created.as_deref().unwrap_or(&self.now);
+        let key = p.key.to_be_bytes();
+        let values = params![
+            key.as_slice(),
+            unit.tuid,
+            unit.srclang.as_ref().map(Lang::as_str),
+            created,
+            unit.created_by,
+            unit.changed,
+            unit.changed_by,
+            origin,
+            unit.usage_count,
+            unit.last_used,
+            p.attrs,
+            p.notes,
+            p.props,
+        ];
+        if self.bulk {
+            if !self.keys.insert(p.key) {
+                return Ok(Inserted::Present);
+            }
+            check_languages(p)?;
+            let mut ins = self.tx.prepare_cached(
+                "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
+                                   usage_count, last_used, attrs, notes, props)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            ins.execute(values)?;
+        } else {
+            let mut ins = self.tx.prepare_cached(
+                "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
+                                   usage_count, last_used, attrs, notes, props)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT(key) DO NOTHING",
+            )?;
+            if ins.execute(values)? == 0 {
+                return Ok(Inserted::Present);
+            }
+            check_languages(p)?;
+        }
+        let unit_id = self.tx.last_insert_rowid();
+        let multiple = match p.source {
+            Some(i) => self.seen(p.variants[i].hash, unit_id)?,
+            None => false,
+        };
+        let mut vins = self.tx.prepare_cached(
+            "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
+                                  context_prev, context_next, attrs, notes, props)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for (v, pv) in unit.variants.iter().zip(&p.variants) {
+            vins.execute(params![
+                unit_id,
+                v.lang.as_str(),
+                v.lang.base(),
+                pv.store_seg.then_some(v.seg.as_str()),
+                v.plain,
+                pv.norm,
+                pv.hash,
+                v.context_prev,
+                v.context_next,
+                pv.attrs,
+                pv.notes,
+                pv.props,
+            ])?;
+            index::on_variant_keys(
+                self.tx,
+                self.tx.last_insert_rowid(),
+                v.lang.base(),
+                &pv.index_keys,
+                pv.token_count,
+            )?;
+            self.remember(pv.hash)?;
+        }
+        Ok(Inserted::New { multiple })
+    }
+
+    /// Note an inserted variant's hash. Past [`SEEN_SOURCES_CAP`] the set is dropped and
+    /// the database probed instead (every row so far is in it).
+    fn remember(&mut self, hash: i64) -> Result<()> {
+        if self.probe_db {
+            return Ok(());
+        }
+        // Checked before the insert: one more would make the set double its buckets.
+        if self.hashes.len() >= caps().1 {
+            self.end_bulk()?;
+            self.probe_db = true;
+            self.hashes = HashSet::default();
+            return Ok(());
+        }
+        self.hashes.insert(hash);
+        Ok(())
+    }
+
+    /// Is `hash` (a new unit's source) already the text of another unit's variant?
+    fn seen(&self, hash: i64, unit_id: i64) -> Result<bool> {
+        if !self.probe_db {
+            return Ok(self.hashes.contains(&hash));
+        }
+        let mut q = self.tx.prepare_cached("SELECT 1 FROM variant WHERE norm_hash = ?1 AND unit_id <> ?2 LIMIT 1")?;
+        Ok(q.exists(params![hash, unit_id])?)
+    }
+}
+
+/// A unit holds one variant per language (readers skip others; this guards the store).
+fn check_languages(p: &PreparedUnit) -> Result<()> {
+    match &p.duplicate_lang {
+        Some(lang) => Err(Error::invalid(format!("the unit has two variants in {lang}"))),
+        None => Ok(()),
+    }
+}
+
+impl TranslationMemory {
+    /// The writing stage over prepared items, in one transaction; `spent` takes each unit
+    /// once it is written (to free it where it was allocated).
+    pub(crate) fn import_prepared<I>(
+        &mut self,
+        items: I,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(&ImportReport),
+        spent: &mut dyn FnMut(Box<PreparedUnit>),
+    ) -> Result<ImportReport>
+    where
+        I: IntoIterator<Item = Result<Prepared>>,
+    {
+        // A bulk load into an empty memory file goes through a rollback journal instead
+        // of the WAL: the rows are then written once, straight into the database, instead
+        // of into the WAL, read back from it to build the indexes, and copied at the
+        // checkpoint. The journal holds the few pages of the empty memory, so a failed or
+        // interrupted import still leaves it exactly as it was. (Another connection
+        // keeping the WAL open makes the switch fail; the import then stays in WAL mode.)
+        let journal = self.path().is_some() && memory_is_empty(self.conn())? && set_journal(self.conn(), "delete");
+        let result = self.import_in_transaction(items, opts, progress, spent);
+        if journal {
+            // If another connection opened the file meanwhile the switch back can fail; the
+            // import is committed all the same, and every open puts the memory in WAL mode.
+            set_journal(self.conn(), "wal");
+        }
+        result
+    }
+
+    fn import_in_transaction<I>(
+        &mut self,
+        items: I,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(&ImportReport),
+        spent: &mut dyn FnMut(Box<PreparedUnit>),
+    ) -> Result<ImportReport>
+    where
+        I: IntoIterator<Item = Result<Prepared>>,
+    {
+        let tx = self.conn_mut().transaction()?;
+        index::on_import_started(&tx);
+        let mut report = ImportReport::default();
+        let mut importer = Importer::new(&tx, opts)?;
+        for item in items {
+            report.read += 1;
+            match item? {
+                Prepared::Skipped(skip) => report.skipped.push(skip.into()),
+                Prepared::Empty => report.skipped.push(SkipReport {
+                    unit: format!("unit #{}", report.read),
+                    line: None,
+                    reason: "it has no variants".into(),
+                }),
+                Prepared::Unit(unit) => {
+                    match importer.insert(&unit)? {
+                        Inserted::Present => report.present += 1,
+                        Inserted::New { multiple } => {
+                            report.new += 1;
+                            report.multiple += u64::from(multiple);
+                        }
+                    }
+                    spent(unit);
+                }
+            }
+            if report.read % 10_000 == 0 {
+                progress(&report);
+            }
+        }
+        index::on_import_finished(&tx)?;
+        importer.finish()?;
+        tx.commit()?;
+        progress(&report);
+        Ok(report)
+    }
+}
+
+fn memory_is_empty(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(!conn.query_row("SELECT EXISTS (SELECT 1 FROM unit)", [], |r| r.get::<_, bool>(0))?)
+}
+
+/// Switch the journal mode; whether the memory is now in `mode`.
+fn set_journal(conn: &rusqlite::Connection, mode: &str) -> bool {
+    conn.pragma_update_and_check(None, "journal_mode", mode, |r| r.get::<_, String>(0))
+        .is_ok_and(|now| now.eq_ignore_ascii_case(mode))
+}
+
+/// A hasher for keys that are already uniform hashes (de-duplication keys, text hashes,
+/// gram keys): their low 64 bits, without SipHash's cost.
+#[derive(Default)]
+pub(crate) struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.0 ^= n as u64;
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.0 ^= n as u64 ^ (n >> 64) as u64;
+    }
+}
+
+/// The de-duplication key: a hash of the unit's (language, segment) pairs, sorted by language.
+pub(crate) fn unit_key(unit: &Unit) -> u128 {
+    let mut pairs: Vec<(String, &str)> =
+        unit.variants.iter().map(|v| (v.lang.as_str().to_ascii_lowercase(), v.seg.as_str())).collect();
+    pairs.sort();
+    let mut h = super::store::FNV_OFFSET;
+    for (lang, seg) in pairs {
+        h = super::store::fnv1a(h, lang.as_bytes());
+        h = super::store::fnv1a(h, &[0]);
+        h = super::store::fnv1a(h, seg.as_bytes());
+        h = super::store::fnv1a(h, &[1]);
+    }
+    h
+}
+
+/// Is `seg` exactly `escape_xml(plain)`? Then the store keeps only `plain`.
+pub(crate) fn is_escaped_plain(seg: &str, plain: &str) -> bool {
+    let (seg, plain) = (seg.as_bytes(), plain.as_bytes());
+    // Most segments have nothing to escape: one comparison (a byte-by-byte strip_prefix
+    // showed in the import profile as a memcmp call per byte).
+    if seg.len() == plain.len() {
+        return seg == plain && !plain.iter().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\r'));
+    }
+    let mut at = 0;
+    for &c in plain {
+        let expect: &[u8] = match c {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\r' => b"&#13;",
+            _ => {
+                if seg.get(at) != Some(&c) {
+                    return false;
+                }
+                at += 1;
+                continue;
+            }
+        };
+        if seg.get(at..at + expect.len()) != Some(expect) {
+            return false;
+        }
+        at += expect.len();
+    }
+    at == seg.len()
+}
+
+fn json_or_null<T: serde::Serialize>(items: &[T]) -> Result<Option<String>> {
+    if items.is_empty() { Ok(None) } else { Ok(Some(serde_json::to_string(items)?)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tm::{ExportFilter, Variant};
+
+    fn l(tag: &str) -> Lang {
+        Lang::parse(tag).unwrap()
+    }
+
+    fn pair(ja: &str, en: &str) -> Result<ReadItem> {
+        Ok(ReadItem::Unit(Unit::new(vec![Variant::from_plain(l("ja-JP"), ja), Variant::from_plain(l("en-US"), en)])))
+    }
+
+    fn index_names(tm: &TranslationMemory) -> Vec<String> {
+        tm.conn()
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn plain_segments_are_recognized() {
+        assert!(is_escaped_plain("a &amp; b &lt;c&gt; &quot;", "a & b <c> \""));
+        assert!(is_escaped_plain("a&#13;\n", "a\r\n"));
+        assert!(is_escaped_plain("abc", "abc"));
+        assert!(!is_escaped_plain("a <ph x=\"1\"/>b", "a b"));
+        assert!(!is_escaped_plain("ab", "abc"));
+        assert!(!is_escaped_plain("a&b", "a&b"), "an unescaped & is not the canonical form");
+        assert!(!is_escaped_plain("a&amp;b", "a&bc"));
+    }
+
+    #[test]
+    fn a_bulk_load_rebuilds_the_indexes_and_deduplicates_within_the_file() {
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let items =
+            vec![pair("雪。", "Snow."), pair("雪。", "Snow."), pair("雪。", "It snowed."), pair("雨。", "Rain.")];
+        let r = tm.import(items, &ImportOptions::default()).unwrap();
+        assert_eq!((r.read, r.new, r.present, r.multiple), (4, 3, 1, 1));
+        assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        // The second import probes the rebuilt indexes.
+        let r = tm.import(vec![pair("雨。", "Rain."), pair("雨。", "Rainy.")], &ImportOptions::default()).unwrap();
+        assert_eq!((r.new, r.present, r.multiple), (1, 1, 1));
+    }
+
+    #[test]
+    fn a_failed_bulk_load_leaves_the_indexes_in_place() {
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let items = vec![pair("一。", "One."), Err(Error::parse("broken"))];
+        assert!(tm.import(items, &ImportOptions::default()).is_err());
+        assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        assert_eq!(tm.stats().unwrap().units, 0);
+    }
+
+    #[test]
+    fn past_its_limits_a_bulk_load_goes_on_with_probes_and_counts_the_same() {
+        // Duplicates and repeated sources on both sides of the switch to the indexes.
+        let items = || {
+            (0..400)
+                .map(|i| i % 300)
+                .map(|k| pair(&format!("第{}報。", k % 150), &format!("Report {k}.")))
+                .collect::<Vec<_>>()
+        };
+        let mut expected = TranslationMemory::open_in_memory().unwrap();
+        let want = expected.import(items(), &ImportOptions::default()).unwrap();
+        assert_eq!((want.new, want.present, want.multiple), (300, 100, 150));
+        for caps in [(50, usize::MAX), (usize::MAX, 70), (120, 30)] {
+            TEST_CAPS.with(|c| c.set(caps));
+            let mut tm = TranslationMemory::open_in_memory().unwrap();
+            let got = tm.import(items(), &ImportOptions::default());
+            TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
+            assert_eq!(got.unwrap(), want, "caps {caps:?}");
+            assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        }
+    }
+
+    #[test]
+    fn a_file_memory_returns_to_wal_after_a_bulk_load_that_succeeds_or_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tm.db");
+        let mut tm = TranslationMemory::open(&path).unwrap();
+        let mode = |tm: &TranslationMemory| -> String {
+            tm.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap()
+        };
+        let items = vec![pair("一。", "One."), Err(Error::parse("broken"))];
+        assert!(tm.import_stream(items, &ImportOptions::default(), &mut |_| {}).is_err());
+        assert_eq!(mode(&tm), "wal");
+        assert_eq!(tm.stats().unwrap().units, 0);
+        let r = tm.import_stream(vec![pair("一。", "One.")], &ImportOptions::default(), &mut |_| {}).unwrap();
+        assert_eq!(r.new, 1);
+        assert_eq!(mode(&tm), "wal");
+        drop(tm);
+        let tm = TranslationMemory::open(&path).unwrap();
+        assert_eq!(tm.stats().unwrap().units, 1);
+        assert!(!dir.path().join("tm.db-journal").exists());
+    }
+
+    #[test]
+    fn the_threaded_import_gives_the_same_memory() {
+        let items = || {
+            (0..3000)
+                .map(|i| i % 2500)
+                .map(|k| pair(&format!("第{}報。", k % 2000), &format!("Report {k}.")))
+                .chain([Ok(ReadItem::Skipped(Skip { unit: "tu #9".into(), line: Some(3), reason: "x".into() }))])
+                .collect::<Vec<_>>()
+        };
+        let mut one = TranslationMemory::open_in_memory().unwrap();
+        let a = one.import(items(), &ImportOptions::default()).unwrap();
+        let mut two = TranslationMemory::open_in_memory().unwrap();
+        let b = two.import_stream(items(), &ImportOptions::default(), &mut |_| {}).unwrap();
+        assert_eq!(a, b);
+        assert_eq!((a.read, a.new, a.present, a.multiple, a.skipped.len()), (3001, 2500, 500, 500, 1));
+        let units = |tm: &TranslationMemory| {
+            let mut out = Vec::new();
+            tm.export(&ExportFilter::default(), &mut |mut u| {
+                // Stamped at import time: the two imports may fall in different seconds.
+                u.created = None;
+                out.push(u);
+                Ok(())
+            })
+            .unwrap();
+            out
+        };
+        assert_eq!(units(&one).len(), 2500);
+        assert_eq!(units(&one), units(&two));
+        let err = two
+            .import_stream(vec![pair("x", "y"), Err(Error::parse("broken"))], &ImportOptions::default(), &mut |_| {})
+            .unwrap_err();
+        assert!(err.to_string().contains("broken"));
+        assert_eq!(two.stats().unwrap().units, 2500);
+    }
+}
