@@ -1,5 +1,6 @@
 //! `tomo import FILE... [--format tmx|csv|tsv] [--langs ja,en] [--json]`.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use tomo::formats::{self, ReadOptions};
@@ -50,9 +51,9 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
             eprintln!("tomo: warning: {name}: {at}{}: skipped: {}", s.unit, s.reason);
         }
         if args.json {
-            println!("{}", json_line(&name, &report)?);
+            writeln!(std::io::stdout(), "{}", json_line(&name, &report)?)?;
         } else {
-            println!("{}", summary(&name, &report));
+            writeln!(std::io::stdout(), "{}", summary(&name, &report))?;
         }
     }
     Ok(Outcome::Success)

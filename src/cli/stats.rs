@@ -1,5 +1,7 @@
 //! `tomo stats [--json]`: which memory is in use and what it holds.
 
+use std::io::Write;
+
 use super::Outcome;
 use super::args::Global;
 
@@ -15,19 +17,22 @@ pub struct Args {
 pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let tm = global.open_tm()?;
     let s = tm.stats()?;
+    // writeln! rather than println!: a closed pipe (`tomo stats | head -1`) is an error the
+    // caller turns into a quiet exit, where println! would panic.
+    let mut out = std::io::stdout().lock();
     if args.json {
-        println!("{}", serde_json::to_string(&s)?);
+        writeln!(out, "{}", serde_json::to_string(&s)?)?;
         return Ok(Outcome::Success);
     }
     let path = s.path.as_ref().map_or("(in memory)".to_string(), |p| p.display().to_string());
-    println!("memory:    {path}");
-    println!("schema:    version {}", s.schema_version);
-    println!("size:      {:.1} MB", s.file_bytes as f64 / 1e6);
-    println!("units:     {}", s.units);
-    println!("variants:  {}", s.variants);
-    println!("origins:   {}", s.origins);
+    writeln!(out, "memory:    {path}")?;
+    writeln!(out, "schema:    version {}", s.schema_version)?;
+    writeln!(out, "size:      {:.1} MB", s.file_bytes as f64 / 1e6)?;
+    writeln!(out, "units:     {}", s.units)?;
+    writeln!(out, "variants:  {}", s.variants)?;
+    writeln!(out, "origins:   {}", s.origins)?;
     for (lang, n) in &s.languages {
-        println!("  {lang:<12} {n:>10}");
+        writeln!(out, "  {lang:<12} {n:>10}")?;
     }
     Ok(Outcome::Success)
 }

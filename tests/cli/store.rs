@@ -48,3 +48,30 @@ fn csv_export_without_langs_keeps_units_missing_a_language() {
     assert!(out.contains("Bye,さよなら,"), "{out}");
     assert!(out.contains("Hello,こんにちは,안녕하세요"), "{out}");
 }
+
+/// A reader that stops early (`tomo stats | head -1`) is not an error: exit 0, no panic.
+#[test]
+fn stats_and_import_into_a_closed_pipe_exit_quietly() {
+    use assert_cmd::cargo::CommandCargoExt;
+    let env = TestEnv::new();
+    let tmx = env.write(
+        "a.tmx",
+        r#"<?xml version="1.0"?><tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x" creationtool="t" creationtoolversion="1"/><body><tu><tuv xml:lang="en"><seg>Hello.</seg></tuv><tuv xml:lang="ja"><seg>こんにちは。</seg></tuv></tu></body></tmx>"#,
+    );
+    for args in [vec!["--db", "m.db", "stats"], vec!["--db", "m.db", "import", tmx.to_str().unwrap()]] {
+        let mut child = std::process::Command::cargo_bin("tomo")
+            .unwrap()
+            .args(&args)
+            .current_dir(env.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before tomo has opened the memory, let alone printed.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
