@@ -6,11 +6,17 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`. Append only: a released
 /// migration is never edited.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../tm/schema/001_init.sql"), include_str!("../../tm/schema/002_fuzzy_index.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../tm/schema/001_init.sql"),
+    include_str!("../../tm/schema/002_fuzzy_index.sql"),
+    include_str!("../../tm/schema/004_fuzzy_length_buckets.sql"),
+];
 
 /// Index of the migration that creates the fuzzy index (002).
 const FUZZY_INDEX: usize = 1;
+
+/// Index of the migration that posts character pairs per length bucket (004, the last).
+const LENGTH_BUCKETS: usize = MIGRATIONS.len() - 1;
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -40,6 +46,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         if i == FUZZY_INDEX && current > 0 {
             // A memory written before the index existed: index its variants now, or
             // lookups would find nothing in it.
+            crate::tm::index::rebuild_in(&tx)?;
+        }
+        if i == LENGTH_BUCKETS && current > FUZZY_INDEX as i64 {
+            // An index in the old key format (one list per character pair, all lengths):
+            // rebuilt with the bucketed keys. A memory older than the index got them when
+            // 002 built it in this same run.
             crate::tm::index::rebuild_in(&tx)?;
         }
         // user_version takes no bound parameter; the value is our own integer.
@@ -83,6 +95,44 @@ mod tests {
         let grams: i64 = conn.query_row("SELECT count(*) FROM fz_gram", [], |r| r.get(0)).unwrap();
         assert!(grams > 0, "the migrated memory has an empty index");
         assert_eq!(crate::tm::index::languages(&conn).unwrap(), ["en", "ja"]);
+    }
+
+    /// Issue 5: a memory indexed by schema 2 (character pairs not bucketed by length) is
+    /// re-indexed by migration 004, and its Japanese lookups find the same units.
+    #[test]
+    fn migrating_from_version_2_buckets_the_character_pairs() {
+        use crate::lang::Lang;
+        use crate::tm::index::{bigram_class, bigram_key, doc_freq, gram_key, length_bucket};
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 2;
+             INSERT INTO unit (id, key) VALUES (1, x'01');
+             INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
+                 VALUES (1, 1, 'en', 'en', 'The cat sat.', 'the cat sat.', 0),
+                        (2, 1, 'ja', 'ja', '猫が座った。', '猫が座った。', 0);",
+        )
+        .unwrap();
+        // The schema-2 index of the Japanese variant: one unbucketed row per pair.
+        let ja = Lang::parse("ja").unwrap();
+        let toks = crate::tm::fuzzy::tokenize::tokenize("猫が座った。", crate::tm::fuzzy::tokenize::Granularity::Chars);
+        let pair = bigram_class(toks[0].class, toks[1].class);
+        conn.execute("INSERT INTO fz_gram (key, n, last, ids) VALUES (?1, 1, 2, x'0206')", [gram_key("ja", pair)])
+            .unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        assert_eq!(doc_freq(&conn, bigram_key("ja", pair, length_bucket(6))).unwrap(), 1);
+        let old = gram_key("ja", pair);
+        if old != bigram_key("ja", pair, length_bucket(6)) {
+            assert_eq!(doc_freq(&conn, old).unwrap(), 0, "the old row is gone");
+        }
+        let (keys, len) = crate::tm::index::keys_of(&ja, "猫が座った。");
+        assert_eq!(len, 6);
+        for key in keys {
+            assert_eq!(doc_freq(&conn, key).unwrap(), 1, "every key of the variant is indexed");
+        }
     }
 
     #[test]
