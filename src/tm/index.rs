@@ -310,6 +310,19 @@ pub fn for_each_bucket(
     Ok(())
 }
 
+/// Call `f` with the key and the [`encode`]d list of each gram from `first` to `last`
+/// (keys, inclusive): the length buckets of one pair ([`bigram_key`]) in one range scan,
+/// decoded later from the caller's copy.
+pub fn for_each_list_between(conn: &Connection, first: i64, last: i64, mut f: impl FnMut(i64, &[u8])) -> Result<()> {
+    // NOT INDEXED: the range is on the rowid; the (key, n) index would add a lookup per row.
+    let mut q = conn.prepare_cached("SELECT key, ids FROM fz_gram NOT INDEXED WHERE key BETWEEN ?1 AND ?2")?;
+    let mut rows = q.query([first, last])?;
+    while let Some(r) = rows.next()? {
+        f(r.get(0)?, r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?);
+    }
+    Ok(())
+}
+
 /// The encoded posting list of `key` (empty when none).
 pub fn posting_blob(conn: &Connection, key: i64) -> Result<Vec<u8>> {
     let mut q = conn.prepare_cached("SELECT ids FROM fz_gram WHERE key = ?1")?;

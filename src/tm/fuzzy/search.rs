@@ -359,8 +359,9 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
         } else {
             let need = (usize::from(min) * qlen).div_ceil(100) as u32;
             let spec = Spec { qlen, total: qlen as u32, need, min, filter: Filter::Tokens };
-            gram_lists(conn, q, &q.classes)
-                .and_then(|grams| candidates(conn, &grams, &spec, &need_by_length(&spec), &mut scratch))
+            gram_lists(conn, q, &q.classes).and_then(|grams| {
+                candidates(conn, &Preloaded::default(), &grams, &spec, &need_by_length(&spec), &mut scratch)
+            })
         }
     })?;
     let mut stmt = conn.prepare_cached("SELECT lang, norm FROM variant WHERE id = ?1")?;
@@ -450,7 +451,9 @@ fn bigram_candidates(
             grams[i].push((df, index::bigram_key(q.lang.base(), pair, b0 + i as u8), w));
         }
     }
-    let mut all = Vec::new();
+    // Each bucket's plan: its lists rarest first, the counts its lengths need.
+    let mut plans = Vec::with_capacity(width);
+    let mut read: HashMapId<i64, ()> = HashMapId::default();
     for (i, mut lists) in grams.into_iter().enumerate() {
         let bucket = b0 + i as u8;
         let mut own = vec![NONE; 256];
@@ -461,11 +464,54 @@ fn bigram_candidates(
         }
         let Some(&need) = own.iter().filter(|&&n| n != NONE).min() else { continue };
         lists.sort_unstable();
-        let spec = Spec { need, ..spec };
-        all.extend(candidates(conn, &lists, &spec, &own, scratch)?);
+        let mut left = spec.total;
+        for &(df, key, w) in &lists {
+            if left < need {
+                break;
+            }
+            if df > 0 {
+                read.insert(key & !0xff, ());
+            }
+            left -= w;
+        }
+        plans.push((lists, Spec { need, ..spec }, own));
+    }
+    // The pairs some bucket admits from: all their buckets in one range scan each (a
+    // descent of the B-tree per list was the larger part of the time).
+    let mut pre = Preloaded::default();
+    for &base in read.keys() {
+        index::for_each_list_between(conn, base | i64::from(b0), base | i64::from(b1), |key, blob| {
+            let start = pre.bytes.len();
+            pre.bytes.extend_from_slice(blob);
+            pre.at.insert(key, (start, pre.bytes.len()));
+        })?;
+    }
+    let mut all = Vec::new();
+    for (lists, spec, own) in &plans {
+        all.extend(candidates(conn, &pre, lists, spec, own, scratch)?);
     }
     all.sort_unstable_by(|a, b| b.cmp(a));
     Ok(all)
+}
+
+/// Posting lists copied out of the database by range scans, by key.
+#[derive(Default)]
+struct Preloaded {
+    bytes: Vec<u8>,
+    at: HashMapId<i64, (usize, usize)>,
+}
+
+impl Preloaded {
+    /// [`index::for_each_posting`], from the copy when `key` was preloaded.
+    fn for_each_posting(&self, conn: &Connection, key: i64, f: impl FnMut(u32, u8) -> bool) -> Result<()> {
+        match self.at.get(&key) {
+            Some(&(a, b)) => {
+                index::decode_until(&self.bytes[a..b], f);
+                Ok(())
+            }
+            None => index::for_each_posting(conn, key, f),
+        }
+    }
 }
 
 /// A length that cannot reach the threshold, in [`need_by_length`].
@@ -539,6 +585,7 @@ impl Spec {
 /// (lengths whose postings are not in `grams` may be [`NONE`]), `spec.need` its least.
 fn candidates(
     conn: &Connection,
+    pre: &Preloaded,
     grams: &[(u32, i64, u32)],
     spec: &Spec,
     need_of: &[u32],
@@ -597,7 +644,7 @@ fn candidates(
         let probe = (df as usize) * PROBE_RATIO < alive.len();
         if df > 0 {
             let mut i = 0;
-            index::for_each_posting(conn, key, |v, len| {
+            pre.for_each_posting(conn, key, |v, len| {
                 let n = need_of[usize::from(len)];
                 if n == NONE {
                     return true;
@@ -624,10 +671,16 @@ fn candidates(
         remaining -= w;
     }
     merge(&mut alive, &mut fresh, &mut merged);
-    alive.retain(|&v| {
-        let (c, len) = counts.get(v);
-        c + remaining >= need_of[usize::from(len)]
-    });
+    // From here on the candidates only shrink: their counts move out of the table into a
+    // vector in id order, which later lists are merged with sequentially.
+    let mut alive: Vec<(u32, u32, u8)> = alive
+        .iter()
+        .map(|&v| {
+            let (c, len) = counts.get(v);
+            (v, c, len)
+        })
+        .filter(|&(_, c, len)| c + remaining >= need_of[usize::from(len)])
+        .collect();
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
     while next < grams.len() && !alive.is_empty() {
@@ -636,41 +689,35 @@ fn candidates(
             break;
         }
         next += 1;
-        // Probing a pruned candidate's counter is harmless: only `alive` is read after.
+        // A list much shorter than the candidates is cheaper to search them for.
         let probe = (df as usize) * PROBE_RATIO < alive.len();
         if df > 0 {
             let mut i = 0;
-            index::for_each_posting(conn, key, |v, _| {
+            pre.for_each_posting(conn, key, |v, _| {
                 if probe {
-                    counts.bump(v, w);
+                    let at = alive.partition_point(|a| a.0 < v);
+                    if let Some(a) = alive.get_mut(at).filter(|a| a.0 == v) {
+                        a.1 += w;
+                    }
                     return true;
                 }
-                while alive[i] < v {
+                while alive[i].0 < v {
                     i += 1;
                     if i == alive.len() {
                         return false;
                     }
                 }
-                if alive[i] == v {
-                    counts.bump(v, w);
+                if alive[i].0 == v {
+                    alive[i].1 += w;
                 }
                 true
             })?;
         }
         remaining -= w;
-        alive.retain(|&v| {
-            let (c, len) = counts.get(v);
-            c + remaining >= need_of[usize::from(len)]
-        });
+        alive.retain(|&(_, c, len)| c + remaining >= need_of[usize::from(len)]);
     }
-    let mut cands: Vec<(u8, u32)> = alive
-        .iter()
-        .map(|&v| {
-            let (c, len) = counts.get(v);
-            (spec.bound(c + remaining, len), v)
-        })
-        .filter(|&(b, _)| b >= min)
-        .collect();
+    let mut cands: Vec<(u8, u32)> =
+        alive.iter().map(|&(v, c, len)| (spec.bound(c + remaining, len), v)).filter(|&(b, _)| b >= min).collect();
     cands.sort_unstable_by(|a, b| b.cmp(a));
     Ok(cands)
 }
