@@ -1,6 +1,7 @@
-//! Exact top-k search: candidates from the n-gram index, pruned by the token-overlap bound
-//! and the length filter, verified with the bit-parallel edit distance in order of their
-//! bound until the k-th verified match beats the next bound. A brute-force scan that scores
+//! Exact top-k search: candidates from the n-gram index (character pairs per length bucket
+//! for CJK), pruned by the token-overlap bound and the length filter, verified with the
+//! bit-parallel edit distance in order of their bound until the k-th verified match beats
+//! the next bound. A brute-force scan that scores
 //! every variant with the same function is kept beside it: the tests and the benchmark
 //! check that both return the same matches.
 
@@ -338,6 +339,12 @@ enum Filter {
     /// candidate `k` tokens longer needs `k` insertions, which lifts that to
     /// `ceil((|q| − 1 − x + k) / 2)`. Much shorter lists than single characters.
     Bigrams,
+    /// Disjoint token bigrams of the query (chunks: tokens 0–1, 2–3, … or 1–2, 3–4, …):
+    /// an edit touches at most one chunk, so a candidate `d` edits away still contains at
+    /// least `chunks − d` of them, and `x` shared chunks mean at least `chunks − x` edits.
+    /// Fewer lists than all the bigrams, each needed less: the cheaper admission for
+    /// lengths near the query's, where few edits are allowed.
+    Chunks,
 }
 
 /// The exact top-k through the index.
@@ -432,41 +439,78 @@ fn bigram_candidates(
     let Some(first) = need_of.iter().position(|&n| n != NONE) else { return Ok(Vec::new()) };
     let last = need_of.iter().rposition(|&n| n != NONE).unwrap_or(first);
     let (b0, b1) = (index::length_bucket(first as u8), index::length_bucket(last as u8));
-    let mut weights: HashMapId<u64, u32> = HashMapId::default();
-    for &c in &pairs {
-        *weights.entry(c).or_insert(0) += 1;
-    }
+    let weigh = |grams: &mut dyn Iterator<Item = u64>| {
+        let mut weights: HashMapId<u64, u32> = HashMapId::default();
+        for c in grams {
+            *weights.entry(c).or_insert(0) += 1;
+        }
+        weights
+    };
+    let weights = weigh(&mut pairs.iter().copied());
     // Document frequency of each distinct pair in each bucket of the window.
     let width = usize::from(b1 - b0) + 1;
-    let mut grams: Vec<Vec<Gram>> = vec![Vec::with_capacity(weights.len()); width];
-    for (&pair, &w) in &weights {
+    let mut dfs: HashMapId<u64, Vec<u32>> = HashMapId::default();
+    for &pair in weights.keys() {
         let mut seen = vec![0u32; width];
         index::for_each_bucket(conn, q.lang.base(), pair, b0, b1, |b, n| {
             if let Some(df) = seen.get_mut(usize::from(b.wrapping_sub(b0))) {
                 *df = n;
             }
         })?;
-        for (i, df) in seen.into_iter().enumerate() {
-            // An empty bucket stays in the plan: its weight still counts as read.
-            grams[i].push((df, index::bigram_key(q.lang.base(), pair, b0 + i as u8), w));
-        }
+        dfs.insert(pair, seen);
     }
-    // Each bucket's plan: its lists rarest first, the counts its lengths need.
+    // The other filter on the same lists: disjoint pairs (chunks) of the query, from its
+    // first or its second character.
+    let chunks: Vec<(HashMapId<u64, u32>, Spec, Vec<u32>)> = (0..2)
+        .map(|start| {
+            let weights = weigh(&mut pairs.iter().copied().skip(start).step_by(2));
+            let total = pairs.iter().skip(start).step_by(2).count() as u32;
+            let spec = Spec { qlen, total, need: 0, min, filter: Filter::Chunks };
+            let need_of = need_by_length(&spec);
+            (weights, spec, need_of)
+        })
+        .collect();
+    // Each bucket's plan: its lists rarest first, the counts its lengths need; of the
+    // filters whose every length needs a shared gram, the one admitting from the fewest
+    // postings.
     let mut plans = Vec::with_capacity(width);
     let mut read: HashMapId<i64, ()> = HashMapId::default();
-    for (i, mut lists) in grams.into_iter().enumerate() {
-        let bucket = b0 + i as u8;
-        let mut own = vec![NONE; 256];
-        for (len, n) in need_of.iter().enumerate() {
-            if index::length_bucket(len as u8) == bucket {
-                own[len] = *n;
+    for (i, bucket) in (b0..=b1).enumerate() {
+        let mut best: Option<(u64, Vec<Gram>, Spec, Vec<u32>)> = None;
+        let options = std::iter::once((&weights, spec, &need_of)).chain(chunks.iter().map(|(w, s, n)| (w, *s, n)));
+        for (weights, spec, need_of) in options {
+            let mut own = vec![NONE; 256];
+            for (len, n) in need_of.iter().enumerate() {
+                if index::length_bucket(len as u8) == bucket {
+                    own[len] = *n;
+                }
+            }
+            let Some(&need) = own.iter().filter(|&&n| n != NONE).min() else { continue };
+            if need == 0 {
+                // Some length may share no gram at all: not on any list.
+                continue;
+            }
+            let mut lists: Vec<Gram> = weights
+                .iter()
+                .map(|(pair, &w)| (dfs[pair][i], index::bigram_key(q.lang.base(), *pair, bucket), w))
+                .collect();
+            lists.sort_unstable();
+            let (mut left, mut cost) = (spec.total, 0u64);
+            for &(df, _, w) in &lists {
+                if left < need {
+                    break;
+                }
+                cost += u64::from(df);
+                left -= w;
+            }
+            if best.as_ref().is_none_or(|b| cost < b.0) {
+                best = Some((cost, lists, Spec { need, ..spec }, own));
             }
         }
-        let Some(&need) = own.iter().filter(|&&n| n != NONE).min() else { continue };
-        lists.sort_unstable();
+        let Some((_, lists, spec, own)) = best else { continue };
         let mut left = spec.total;
         for &(df, key, w) in &lists {
-            if left < need {
+            if left < spec.need {
                 break;
             }
             if df > 0 {
@@ -474,7 +518,7 @@ fn bigram_candidates(
             }
             left -= w;
         }
-        plans.push((lists, Spec { need, ..spec }, own));
+        plans.push((lists, spec, own));
     }
     // The pairs some bucket admits from: all their buckets in one range scan each (a
     // descent of the B-tree per list was the larger part of the time).
@@ -574,6 +618,11 @@ impl Spec {
                     let edits = (lost + c.saturating_sub(q)).div_ceil(2);
                     score::base_score(edits, q, c)
                 }
+            }
+            Filter::Chunks if len == 255 => 100,
+            Filter::Chunks => {
+                let edits = (self.total.saturating_sub(shared) as usize).max(q.abs_diff(c));
+                score::base_score(edits, q, c)
             }
         };
         by_length.min(by_count)
@@ -771,6 +820,22 @@ mod tests {
             let spec = Spec { qlen: q.len(), total: (q.len() - 1) as u32, need: 0, min: 1, filter: Filter::Bigrams };
             let real = score::base_score(Pattern::new(&q).distance(&c), q.len(), c.len());
             prop_assert!(spec.bound(shared(&q, &c), c.len() as u8) >= real);
+        }
+
+        /// The chunk bound never falls below the true score, from either starting token.
+        #[test]
+        fn chunk_bound_is_an_upper_bound(
+            q in proptest::collection::vec(0u64..4, 2..30),
+            c in proptest::collection::vec(0u64..4, 0..40),
+            start in 0usize..2,
+        ) {
+            let chunks: Vec<u64> = q.windows(2).skip(start).step_by(2).map(|w| w[0] * 8 + w[1]).collect();
+            let have: std::collections::HashSet<u64> = c.windows(2).map(|w| w[0] * 8 + w[1]).collect();
+            // The index's count: each chunk whose pair the candidate contains, with multiplicity.
+            let shared = chunks.iter().filter(|p| have.contains(p)).count() as u32;
+            let spec = Spec { qlen: q.len(), total: chunks.len() as u32, need: 0, min: 1, filter: Filter::Chunks };
+            let real = score::base_score(Pattern::new(&q).distance(&c), q.len(), c.len());
+            prop_assert!(spec.bound(shared, c.len() as u8) >= real);
         }
     }
 }
