@@ -301,7 +301,7 @@ pub fn for_each_bucket(
     last: u8,
     mut f: impl FnMut(u8, u32),
 ) -> Result<()> {
-    let mut q = conn.prepare_cached("SELECT key, n FROM fz_gram INDEXED BY fz_gram_df WHERE key BETWEEN ?1 AND ?2")?;
+    let mut q = conn.prepare_cached("SELECT key, n FROM fz_gram WHERE key BETWEEN ?1 AND ?2")?;
     let mut rows = q.query([bigram_key(lang_base, pair, first), bigram_key(lang_base, pair, last)])?;
     while let Some(r) = rows.next()? {
         let key: i64 = r.get(0)?;

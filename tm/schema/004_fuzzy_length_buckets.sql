@@ -6,7 +6,3 @@
 -- (src/tm/schema.rs: the rebuild needs the tokenizer), one migrated from schema 1 was
 -- indexed with the new keys by 002 in the same run.
 
--- A lookup first reads the document frequency of every bucket of each query pair: a range
--- of adjacent keys. In the table those rows sit among their blobs, a few per page; this
--- covering index holds just (key, n), hundreds per page, so the range is one page.
-CREATE INDEX fz_gram_df ON fz_gram (key, n);
