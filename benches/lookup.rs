@@ -12,7 +12,8 @@
 //! `*.plain.jsonl` files with 1-1 gold links), `TOMO_BENCH_DIR` (default
 //! `/tmp/tomo-fuzzy-bench`, where the memories are written), `TOMO_BENCH_BRUTE_SECS` (time budget
 //! of the brute-force scan per row, default 20), `TOMO_BENCH_REUSE` (query memories built by
-//! an earlier run; import figures then read 0), `TOMO_BENCH_SLOW` (print the slowest queries).
+//! an earlier run; import figures then read 0), `TOMO_BENCH_SLOW` (print the slowest queries), `TOMO_BENCH_DUMP` (a folder to write the
+//! query sets into, one file per set and size).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -430,6 +431,14 @@ fn main() {
         }
         let none_en: Vec<String> = c.held_out.iter().take(1000).map(|p| p.en.clone()).collect();
         let none_ja: Vec<String> = c.held_out.iter().take(1000).map(|p| p.ja.clone()).collect();
+        if let Some(dir) = std::env::var_os("TOMO_BENCH_DUMP") {
+            // The query sets as files, for `tomo lookup --stdin` and `perf` outside the bench.
+            for (name, qs) in
+                [("en-near", &near_en), ("en-none", &none_en), ("ja-near", &near_ja), ("ja-none", &none_ja)]
+            {
+                std::fs::write(Path::new(&dir).join(format!("{name}-{n}.txt")), qs.join("\n") + "\n").unwrap();
+            }
+        }
         let index_mb = (b.file_bytes.saturating_sub(b.file_bytes_no_index)) as f64 / 1e6;
         for (lang, set, qs, from, to) in [
             ("en", "near-dup", &near_en, &en, &ja),

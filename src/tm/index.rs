@@ -3,7 +3,9 @@
 //! For every variant, the distinct token classes of its normalized text (see
 //! [`crate::tm::fuzzy::tokenize`]: words for spaced scripts, characters for CJK, numbers as
 //! one class) are posted under a 64-bit key of (language, class) in `fz_gram`: one row per
-//! key holding the sorted variant ids as varint deltas. Token unigrams are the grams: the
+//! key holding the sorted variant ids as varint deltas. Character-matched languages also
+//! post each character pair under a key of (language, pair, length bucket of the variant)
+//! (schema 4). Token unigrams are the grams: the
 //! multiset-overlap bound the exact search prunes with is stated on tokens, and measured
 //! on the alignment dev corpus the lists stay well under the 2× size budget (README).
 //!
@@ -119,9 +121,44 @@ pub fn bigram_class(a: u64, b: u64) -> u64 {
     hash64(h, &b.to_le_bytes())
 }
 
+/// Length bucket of each token count (255: 255 or more): powers of two (1, 2–3, 4–7, …,
+/// 32–63, 64–127, 128–255), so the window a 75 % match allows (0.75–1.33 × the query)
+/// falls in one or two buckets. Measured (README): quarter- and half-wide buckets were
+/// up to 10 % faster at 1M units but put the index of a 10k-unit memory over twice the
+/// text it indexes (a row per pair and bucket, mostly single postings).
+const BUCKET_OF: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let (mut bucket, mut end, mut len) = (0u8, 1usize, 1usize);
+    while len < 256 {
+        if len == end {
+            bucket += 1;
+            end = len + len;
+        }
+        table[len] = bucket;
+        len += 1;
+    }
+    table
+};
+
+/// The length bucket of a variant of `len` tokens (255: 255 or more). Monotonic in `len`.
+pub fn length_bucket(len: u8) -> u8 {
+    BUCKET_OF[usize::from(len)]
+}
+
+/// The key of the token pair `pair` (a [`bigram_class`]) in the lists of variants whose
+/// length falls in `bucket`: the pair's [`gram_key`] with its low byte replaced by the
+/// bucket, so the buckets of one pair are adjacent keys and one range scan reads all their
+/// document frequencies ([`for_each_bucket`]). A clash with another gram's key only adds
+/// postings to a list, which over-counts shared grams: the bound stays an upper bound.
+pub fn bigram_key(lang_base: &str, pair: u64, bucket: u8) -> i64 {
+    (gram_key(lang_base, pair) & !0xff) | i64::from(bucket)
+}
+
 /// The distinct index keys of a normalized text, and its token count (capped at 255, the
 /// length filter's "long"). Character-matched languages (Japanese, Chinese, Korean) also
-/// post token bigrams: single characters are too common to filter well.
+/// post token bigrams, under the variant's length bucket ([`bigram_key`]): single
+/// characters are too common to filter well, and a lookup reads only the buckets its
+/// length window allows.
 pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
     let g = granularity(lang);
     let tokens = tokenize(norm, g);
@@ -130,7 +167,8 @@ pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
     let base = lang.base();
     let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(base, t.class)).collect();
     if g == Granularity::Chars {
-        keys.extend(tokens.windows(2).map(|w| gram_key(base, bigram_class(w[0].class, w[1].class))));
+        let bucket = length_bucket(len);
+        keys.extend(tokens.windows(2).map(|w| bigram_key(base, bigram_class(w[0].class, w[1].class), bucket)));
     }
     keys.sort_unstable();
     keys.dedup();
@@ -377,6 +415,39 @@ pub fn doc_freq(conn: &Connection, key: i64) -> Result<u32> {
     Ok(q.query_row([key], |r| r.get::<_, i64>(0)).optional()?.unwrap_or(0) as u32)
 }
 
+/// Call `f` with (bucket, document frequency) of each non-empty length bucket of the token
+/// pair `pair` from `first` to `last` (one range scan: [`bigram_key`]s of a pair are
+/// adjacent).
+pub fn for_each_bucket(
+    conn: &Connection,
+    lang_base: &str,
+    pair: u64,
+    first: u8,
+    last: u8,
+    mut f: impl FnMut(u8, u32),
+) -> Result<()> {
+    let mut q = conn.prepare_cached("SELECT key, n FROM fz_gram WHERE key BETWEEN ?1 AND ?2")?;
+    let mut rows = q.query([bigram_key(lang_base, pair, first), bigram_key(lang_base, pair, last)])?;
+    while let Some(r) = rows.next()? {
+        let key: i64 = r.get(0)?;
+        f((key & 0xff) as u8, r.get::<_, i64>(1)? as u32);
+    }
+    Ok(())
+}
+
+/// Call `f` with the key and the [`encode`]d list of each gram from `first` to `last`
+/// (keys, inclusive): the length buckets of one pair ([`bigram_key`]) in one range scan,
+/// decoded later from the caller's copy.
+pub fn for_each_list_between(conn: &Connection, first: i64, last: i64, mut f: impl FnMut(i64, &[u8])) -> Result<()> {
+    // NOT INDEXED: the range is on the rowid; the (key, n) index would add a lookup per row.
+    let mut q = conn.prepare_cached("SELECT key, ids FROM fz_gram NOT INDEXED WHERE key BETWEEN ?1 AND ?2")?;
+    let mut rows = q.query([first, last])?;
+    while let Some(r) = rows.next()? {
+        f(r.get(0)?, r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?);
+    }
+    Ok(())
+}
+
 /// The encoded posting list of `key` (empty when none).
 pub fn posting_blob(conn: &Connection, key: i64) -> Result<Vec<u8>> {
     let mut q = conn.prepare_cached("SELECT ids FROM fz_gram WHERE key = ?1")?;
@@ -487,6 +558,31 @@ mod tests {
     fn a_buffer_that_goes_out_of_order_is_sorted_when_written() {
         let g = grams(&[(1, 10, 1), (1, 500, 2), (1, 20, 3), (1, 500, 2), (1, 30, 4)]);
         assert_eq!(g[&1].postings(), [(10, 1), (20, 3), (30, 4), (500, 2)]);
+    }
+
+    #[test]
+    fn length_buckets_are_monotonic_and_narrow() {
+        assert_eq!((length_bucket(0), length_bucket(1), length_bucket(3), length_bucket(4)), (0, 1, 2, 3));
+        assert_eq!(length_bucket(32), length_bucket(63));
+        assert_ne!(length_bucket(31), length_bucket(32));
+        assert_eq!(length_bucket(255), length_bucket(128));
+        for len in 1..=255u8 {
+            let (a, b) = (length_bucket(len - 1), length_bucket(len));
+            assert!(b == a || b == a + 1, "bucket of {len} jumps");
+        }
+        // A bucket is at most as wide as its shortest length.
+        for len in 1..=255u8 {
+            let same = (1..=255u8).filter(|&l| length_bucket(l) == length_bucket(len)).count();
+            assert!(same <= usize::from(len), "bucket of {len} holds {same} lengths");
+        }
+    }
+
+    #[test]
+    fn bigram_buckets_are_adjacent_keys() {
+        let pair = bigram_class(1, 2);
+        let (a, b) = (bigram_key("ja", pair, 3), bigram_key("ja", pair, 4));
+        assert_eq!(b - a, 1);
+        assert_eq!(a & !0xff, gram_key("ja", pair) & !0xff);
     }
 
     #[test]

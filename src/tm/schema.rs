@@ -10,10 +10,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../tm/schema/001_init.sql"),
     include_str!("../../tm/schema/002_fuzzy_index.sql"),
     include_str!("../../tm/schema/003_named_indexes.sql"),
+    include_str!("../../tm/schema/004_fuzzy_length_buckets.sql"),
 ];
 
 /// Index of the migration that creates the fuzzy index (002).
 const FUZZY_INDEX: usize = 1;
+
+/// Index of the migration that posts character pairs per length bucket (004).
+const LENGTH_BUCKETS: usize = 3;
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -43,6 +47,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         if i == FUZZY_INDEX && current > 0 {
             // A memory written before the index existed: index its variants now, or
             // lookups would find nothing in it.
+            crate::tm::index::rebuild_in(&tx)?;
+        }
+        if i == LENGTH_BUCKETS && current > FUZZY_INDEX as i64 {
+            // An index in the old key format (one list per character pair, all lengths):
+            // rebuilt with the bucketed keys. A memory older than the index got them when
+            // 002 built it in this same run.
             crate::tm::index::rebuild_in(&tx)?;
         }
         // user_version takes no bound parameter; the value is our own integer.
@@ -88,6 +98,44 @@ mod tests {
         assert_eq!(crate::tm::index::languages(&conn).unwrap(), ["en", "ja"]);
     }
 
+    /// Issue 5: a memory indexed by schema 2 (character pairs not bucketed by length) is
+    /// re-indexed by migration 004, and its Japanese lookups find the same units.
+    #[test]
+    fn migrating_from_version_2_buckets_the_character_pairs() {
+        use crate::lang::Lang;
+        use crate::tm::index::{bigram_class, bigram_key, doc_freq, gram_key, length_bucket};
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 2;
+             INSERT INTO unit (id, key) VALUES (1, x'01');
+             INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
+                 VALUES (1, 1, 'en', 'en', 'The cat sat.', 'the cat sat.', 0),
+                        (2, 1, 'ja', 'ja', '猫が座った。', '猫が座った。', 0);",
+        )
+        .unwrap();
+        // The schema-2 index of the Japanese variant: one unbucketed row per pair.
+        let ja = Lang::parse("ja").unwrap();
+        let toks = crate::tm::fuzzy::tokenize::tokenize("猫が座った。", crate::tm::fuzzy::tokenize::Granularity::Chars);
+        let pair = bigram_class(toks[0].class, toks[1].class);
+        conn.execute("INSERT INTO fz_gram (key, n, last, ids) VALUES (?1, 1, 2, x'0206')", [gram_key("ja", pair)])
+            .unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        assert_eq!(doc_freq(&conn, bigram_key("ja", pair, length_bucket(6))).unwrap(), 1);
+        let old = gram_key("ja", pair);
+        if old != bigram_key("ja", pair, length_bucket(6)) {
+            assert_eq!(doc_freq(&conn, old).unwrap(), 0, "the old row is gone");
+        }
+        let (keys, len) = crate::tm::index::keys_of(&ja, "猫が座った。");
+        assert_eq!(len, 6);
+        for key in keys {
+            assert_eq!(doc_freq(&conn, key).unwrap(), 1, "every key of the variant is indexed");
+        }
+    }
+
     #[test]
     fn migrating_from_version_2_keeps_units_ids_and_index() {
         let mut conn = Connection::open_in_memory().unwrap();
@@ -116,7 +164,12 @@ mod tests {
         assert_eq!(rows, [(11, 5, "The cat sat.".into()), (12, 5, "猫が座った。".into()), (20, 9, "A dog.".into())]);
         let tuid: Option<String> = conn.query_row("SELECT tuid FROM unit WHERE id = 5", [], |r| r.get(0)).unwrap();
         assert_eq!(tuid.as_deref(), Some("t5"));
-        assert_eq!(crate::tm::index::doc_freq(&conn, 1).unwrap(), 1, "the fuzzy index is left as it was");
+        // 003 keeps the ids the index refers to; 004 then rebuilds the index from the variants.
+        assert_eq!(crate::tm::index::doc_freq(&conn, 1).unwrap(), 0, "the hand-made list is gone");
+        let en = crate::lang::Lang::parse("en").unwrap();
+        for key in crate::tm::index::keys_of(&en, "the cat sat.").0 {
+            assert!(crate::tm::index::doc_freq(&conn, key).unwrap() >= 1, "the variants are indexed");
+        }
         // The key is still unique, and deleting a unit still deletes its variants.
         assert!(conn.execute("INSERT INTO unit (key) VALUES (x'05')", []).is_err());
         conn.execute("DELETE FROM unit WHERE id = 5", []).unwrap();

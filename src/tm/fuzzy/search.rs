@@ -1,6 +1,7 @@
-//! Exact top-k search: candidates from the n-gram index, pruned by the token-overlap bound
-//! and the length filter, verified with the bit-parallel edit distance in order of their
-//! bound until the k-th verified match beats the next bound. A brute-force scan that scores
+//! Exact top-k search: candidates from the n-gram index (character pairs per length bucket
+//! for CJK), pruned by the token-overlap bound and the length filter, verified with the
+//! bit-parallel edit distance in order of their bound until the k-th verified match beats
+//! the next bound. A brute-force scan that scores
 //! every variant with the same function is kept beside it: the tests and the benchmark
 //! check that both return the same matches.
 
@@ -24,13 +25,101 @@ const REFINE_PER_CANDIDATE: usize = 200;
 /// stepping over a few dozen sorted ids).
 const PROBE_RATIO: usize = 16;
 
-/// Per-variant counters of one lookup, indexed by variant id.
+/// Shared-gram counters of one [`candidates`] search, by variant id: an open-addressing
+/// table sized to the lists that admit candidates, so it stays in the CPU cache (an array
+/// indexed by variant id, megabytes at a million units, missed the cache on nearly every
+/// posting: half of a Japanese lookup's time).
 #[derive(Default)]
 struct Scratch {
-    /// Shared grams; all zero between lookups.
-    counts: Vec<u16>,
-    /// Token count of each counted variant (valid where `counts` is non-zero).
+    /// Variant id + 1 per slot, 0 when empty.
+    keys: Vec<u64>,
+    /// Shared grams of the slot's variant.
+    counts: Vec<u32>,
+    /// Its token count.
     lens: Vec<u8>,
+    used: usize,
+    /// 64 − log2 of the slot count (multiplicative hashing keeps the top bits).
+    shift: u32,
+}
+
+impl Scratch {
+    /// Empty the table, with room for `expected` variants at most half full.
+    fn reset(&mut self, expected: usize) {
+        let slots = (expected.max(32) * 2).next_power_of_two();
+        self.keys.clear();
+        self.keys.resize(slots, 0);
+        self.counts.resize(slots, 0);
+        self.lens.resize(slots, 0);
+        self.used = 0;
+        self.shift = 64 - slots.trailing_zeros();
+    }
+
+    /// The slot holding `id`, or the empty slot where it would go.
+    #[inline]
+    fn slot(&self, id: u32) -> usize {
+        let mask = self.keys.len() - 1;
+        let key = u64::from(id) + 1;
+        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        loop {
+            let k = self.keys[i];
+            if k == key || k == 0 {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Add `w` to the count of `id`, which is inserted with token count `len` when new
+    /// (then returns true).
+    #[inline]
+    fn add(&mut self, id: u32, w: u32, len: u8) -> bool {
+        let i = self.slot(id);
+        if self.keys[i] != 0 {
+            self.counts[i] = self.counts[i].saturating_add(w);
+            return false;
+        }
+        self.keys[i] = u64::from(id) + 1;
+        self.counts[i] = w;
+        self.lens[i] = len;
+        self.used += 1;
+        if self.used * 2 > self.keys.len() {
+            self.grow();
+        }
+        true
+    }
+
+    /// Add `w` to the count of `id` if it is in the table.
+    #[inline]
+    fn bump(&mut self, id: u32, w: u32) {
+        let i = self.slot(id);
+        if self.keys[i] != 0 {
+            self.counts[i] = self.counts[i].saturating_add(w);
+        }
+    }
+
+    /// (shared grams, token count) of `id`; (0, 0) when not counted.
+    #[inline]
+    fn get(&self, id: u32) -> (u32, u8) {
+        let i = self.slot(id);
+        if self.keys[i] == 0 { (0, 0) } else { (self.counts[i], self.lens[i]) }
+    }
+
+    /// Double the table (only when the lists held more postings than their document
+    /// frequencies said).
+    fn grow(&mut self) {
+        let old: Vec<(u64, u32, u8)> = (0..self.keys.len())
+            .filter(|&i| self.keys[i] != 0)
+            .map(|i| (self.keys[i], self.counts[i], self.lens[i]))
+            .collect();
+        self.reset(self.keys.len());
+        for (k, c, len) in old {
+            let i = self.slot((k - 1) as u32);
+            self.keys[i] = k;
+            self.counts[i] = c;
+            self.lens[i] = len;
+            self.used += 1;
+        }
+    }
 }
 
 thread_local! {
@@ -240,6 +329,7 @@ fn consider(conn: &Connection, top: &mut TopK, hit: Hit, to: &Lang) -> Result<()
 }
 
 /// Which grams a lookup filters on, and what a candidate's count of them proves.
+#[derive(Clone, Copy)]
 enum Filter {
     /// Token unigrams: a count `x` of shared tokens bounds the score by `100 × x / |q|`.
     Tokens,
@@ -249,6 +339,12 @@ enum Filter {
     /// candidate `k` tokens longer needs `k` insertions, which lifts that to
     /// `ceil((|q| − 1 − x + k) / 2)`. Much shorter lists than single characters.
     Bigrams,
+    /// Disjoint token bigrams of the query (chunks: tokens 0–1, 2–3, … or 1–2, 3–4, …):
+    /// an edit touches at most one chunk, so a candidate `d` edits away still contains at
+    /// least `chunks − d` of them, and `x` shared chunks mean at least `chunks − x` edits.
+    /// Fewer lists than all the bigrams, each needed less: the cheaper admission for
+    /// lengths near the query's, where few edits are allowed.
+    Chunks,
 }
 
 /// The exact top-k through the index.
@@ -263,29 +359,17 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     // most 100/min × |q| (length filter).
     let dmax = (100 - usize::from(min)) * qlen / usize::from(min);
     let bigram_need = bigram_need(qlen, min, (qlen - 1).saturating_sub(2 * dmax));
-    let token_need = (usize::from(min) * qlen).div_ceil(100) as u32;
-    let (tokens, token_cost) = gram_lists(conn, q, &q.classes, token_need)?;
-    let (filter, grams, need, total) = if q.granularity == Granularity::Chars && bigram_need >= 2 {
-        // Both filters are exact; read the one whose admission lists are shorter.
-        let pairs: Vec<u64> = q.classes.windows(2).map(|w| index::bigram_class(w[0], w[1])).collect();
-        let (bigrams, bigram_cost) = gram_lists(conn, q, &pairs, bigram_need as u32)?;
-        if bigram_cost < token_cost {
-            (Filter::Bigrams, bigrams, bigram_need as u32, pairs.len() as u32)
-        } else {
-            (Filter::Tokens, tokens, token_need, qlen as u32)
-        }
-    } else {
-        (Filter::Tokens, tokens, token_need, qlen as u32)
-    };
-    let spec = Spec { qlen, total, need, min, filter };
     let cands = SCRATCH.with(|scratch| {
         let mut scratch = scratch.borrow_mut();
-        let found = candidates(conn, &grams, &spec, &mut scratch);
-        if found.is_err() {
-            // A failed read may leave counts behind; the next lookup needs them all zero.
-            scratch.counts.fill(0);
+        if q.granularity == Granularity::Chars && bigram_need >= 2 {
+            bigram_candidates(conn, q, min, bigram_need as u32, &mut scratch)
+        } else {
+            let need = (usize::from(min) * qlen).div_ceil(100) as u32;
+            let spec = Spec { qlen, total: qlen as u32, need, min, filter: Filter::Tokens };
+            gram_lists(conn, q, &q.classes).and_then(|grams| {
+                candidates(conn, &Preloaded::default(), &grams, &spec, &need_by_length(&spec), &mut scratch)
+            })
         }
-        found
     })?;
     let mut stmt = conn.prepare_cached("SELECT lang, norm FROM variant WHERE id = ?1")?;
     for (bound, vid) in cands {
@@ -321,8 +405,8 @@ fn bigram_need(qlen: usize, min: u8, any_length: usize) -> usize {
 type Gram = (u32, i64, u32);
 
 /// The distinct grams of `classes` as (document frequency, key, weight in the query),
-/// rarest first, and the number of ids the admission phase would read for `need`.
-fn gram_lists(conn: &Connection, q: &Query, classes: &[u64], need: u32) -> Result<(Vec<Gram>, u64)> {
+/// rarest first.
+fn gram_lists(conn: &Connection, q: &Query, classes: &[u64]) -> Result<Vec<Gram>> {
     let mut weights: HashMapId<u64, u32> = HashMapId::default();
     for &c in classes {
         *weights.entry(c).or_insert(0) += 1;
@@ -333,18 +417,172 @@ fn gram_lists(conn: &Connection, q: &Query, classes: &[u64], need: u32) -> Resul
         grams.push((index::doc_freq(conn, key)?, key, w));
     }
     grams.sort_unstable();
-    let (mut remaining, mut cost) = (classes.len() as u32, 0u64);
-    for &(df, _, w) in &grams {
-        if remaining < need {
-            break;
+    Ok(grams)
+}
+
+/// Candidates of the bigram filter, bucket by bucket: the character pairs are posted per
+/// length bucket of the stored source ([`index::bigram_key`]), so only the buckets the
+/// length filter allows are read, and each bucket is a search of its own: its lists are
+/// ordered by their own rarity, and it admits from only as many lists as the least count
+/// its lengths need.
+fn bigram_candidates(
+    conn: &Connection,
+    q: &Query,
+    min: u8,
+    need: u32,
+    scratch: &mut Scratch,
+) -> Result<Vec<(u8, u32)>> {
+    let qlen = q.classes.len();
+    let pairs: Vec<u64> = q.classes.windows(2).map(|w| index::bigram_class(w[0], w[1])).collect();
+    let spec = Spec { qlen, total: pairs.len() as u32, need, min, filter: Filter::Bigrams };
+    let need_of = need_by_length(&spec);
+    let Some(first) = need_of.iter().position(|&n| n != NONE) else { return Ok(Vec::new()) };
+    let last = need_of.iter().rposition(|&n| n != NONE).unwrap_or(first);
+    let (b0, b1) = (index::length_bucket(first as u8), index::length_bucket(last as u8));
+    let weigh = |grams: &mut dyn Iterator<Item = u64>| {
+        let mut weights: HashMapId<u64, u32> = HashMapId::default();
+        for c in grams {
+            *weights.entry(c).or_insert(0) += 1;
         }
-        cost += u64::from(df);
-        remaining -= w;
+        weights
+    };
+    let weights = weigh(&mut pairs.iter().copied());
+    // Document frequency of each distinct pair in each bucket of the window.
+    let width = usize::from(b1 - b0) + 1;
+    let mut dfs: HashMapId<u64, Vec<u32>> = HashMapId::default();
+    for &pair in weights.keys() {
+        let mut seen = vec![0u32; width];
+        index::for_each_bucket(conn, q.lang.base(), pair, b0, b1, |b, n| {
+            if let Some(df) = seen.get_mut(usize::from(b.wrapping_sub(b0))) {
+                *df = n;
+            }
+        })?;
+        dfs.insert(pair, seen);
     }
-    Ok((grams, cost))
+    // The other filter on the same lists: disjoint pairs (chunks) of the query, from its
+    // first or its second character.
+    let chunks: Vec<(HashMapId<u64, u32>, Spec, Vec<u32>)> = (0..2)
+        .map(|start| {
+            let weights = weigh(&mut pairs.iter().copied().skip(start).step_by(2));
+            let total = pairs.iter().skip(start).step_by(2).count() as u32;
+            let spec = Spec { qlen, total, need: 0, min, filter: Filter::Chunks };
+            let need_of = need_by_length(&spec);
+            (weights, spec, need_of)
+        })
+        .collect();
+    // Each bucket's plan: its lists rarest first, the counts its lengths need; of the
+    // filters whose every length needs a shared gram, the one admitting from the fewest
+    // postings.
+    let mut plans = Vec::with_capacity(width);
+    let mut read: HashMapId<i64, ()> = HashMapId::default();
+    for (i, bucket) in (b0..=b1).enumerate() {
+        let mut best: Option<(u64, Vec<Gram>, Spec, Vec<u32>)> = None;
+        let options = std::iter::once((&weights, spec, &need_of)).chain(chunks.iter().map(|(w, s, n)| (w, *s, n)));
+        for (weights, spec, need_of) in options {
+            let mut own = vec![NONE; 256];
+            for (len, n) in need_of.iter().enumerate() {
+                if index::length_bucket(len as u8) == bucket {
+                    own[len] = *n;
+                }
+            }
+            let Some(&need) = own.iter().filter(|&&n| n != NONE).min() else { continue };
+            if need == 0 {
+                // Some length may share no gram at all: not on any list.
+                continue;
+            }
+            let mut lists: Vec<Gram> = weights
+                .iter()
+                .map(|(pair, &w)| (dfs[pair][i], index::bigram_key(q.lang.base(), *pair, bucket), w))
+                .collect();
+            lists.sort_unstable();
+            let (mut left, mut cost) = (spec.total, 0u64);
+            for &(df, _, w) in &lists {
+                if left < need {
+                    break;
+                }
+                cost += u64::from(df);
+                left -= w;
+            }
+            if best.as_ref().is_none_or(|b| cost < b.0) {
+                best = Some((cost, lists, Spec { need, ..spec }, own));
+            }
+        }
+        let Some((_, lists, spec, own)) = best else { continue };
+        let mut left = spec.total;
+        for &(df, key, w) in &lists {
+            if left < spec.need {
+                break;
+            }
+            if df > 0 {
+                read.insert(key & !0xff, ());
+            }
+            left -= w;
+        }
+        plans.push((lists, spec, own));
+    }
+    // The pairs some bucket admits from: all their buckets in one range scan each (a
+    // descent of the B-tree per list was the larger part of the time).
+    let mut pre = Preloaded::default();
+    for &base in read.keys() {
+        index::for_each_list_between(conn, base | i64::from(b0), base | i64::from(b1), |key, blob| {
+            let start = pre.bytes.len();
+            pre.bytes.extend_from_slice(blob);
+            pre.at.insert(key, (start, pre.bytes.len()));
+        })?;
+    }
+    let mut all = Vec::new();
+    for (lists, spec, own) in &plans {
+        all.extend(candidates(conn, &pre, lists, spec, own, scratch)?);
+    }
+    all.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(all)
+}
+
+/// Posting lists copied out of the database by range scans, by key.
+#[derive(Default)]
+struct Preloaded {
+    bytes: Vec<u8>,
+    at: HashMapId<i64, (usize, usize)>,
+}
+
+impl Preloaded {
+    /// [`index::for_each_posting`], from the copy when `key` was preloaded.
+    fn for_each_posting(&self, conn: &Connection, key: i64, f: impl FnMut(u32, u8) -> bool) -> Result<()> {
+        match self.at.get(&key) {
+            Some(&(a, b)) => {
+                index::decode_until(&self.bytes[a..b], f);
+                Ok(())
+            }
+            None => index::for_each_posting(conn, key, f),
+        }
+    }
+}
+
+/// A length that cannot reach the threshold, in [`need_by_length`].
+const NONE: u32 = u32::MAX;
+
+/// Shared grams a candidate of each stored token count needs to reach `min` ([`NONE`]:
+/// that length cannot, the length filter; 255 means "255 or more"). `spec.need` holds for
+/// every length; a length far from the query's needs more, so its candidates are
+/// admitted from fewer lists: at 75 % a candidate as long as a 42-character query needs 21
+/// of its 41 character pairs, one a third longer 27.
+fn need_by_length(spec: &Spec) -> Vec<u32> {
+    let (qlen, min) = (spec.qlen, spec.min);
+    (0..=255usize)
+        .map(|cl| {
+            let fits = score::base_score(qlen.abs_diff(cl), qlen, cl) >= min
+                || (cl == 255 && qlen * 100 / usize::from(min) >= 255);
+            if !fits {
+                return NONE;
+            }
+            let by_bound = (0..=spec.total).find(|&x| spec.bound(x, cl as u8) >= min).unwrap_or(NONE);
+            by_bound.max(spec.need)
+        })
+        .collect()
 }
 
 /// The counting filter's parameters.
+#[derive(Clone, Copy)]
 struct Spec {
     /// Query tokens.
     qlen: usize,
@@ -381,40 +619,40 @@ impl Spec {
                     score::base_score(edits, q, c)
                 }
             }
+            Filter::Chunks if len == 255 => 100,
+            Filter::Chunks => {
+                let edits = (self.total.saturating_sub(shared) as usize).max(q.abs_diff(c));
+                score::base_score(edits, q, c)
+            }
         };
         by_length.min(by_count)
     }
 }
 
 /// Candidates with their bound (≥ `min`), best bound first. `grams` are (document
-/// frequency, key, weight in the query), rarest first.
+/// frequency, key, weight in the query), rarest first; `need_of` is [`need_by_length`]
+/// (lengths whose postings are not in `grams` may be [`NONE`]), `spec.need` its least.
 fn candidates(
     conn: &Connection,
+    pre: &Preloaded,
     grams: &[(u32, i64, u32)],
     spec: &Spec,
+    need_of: &[u32],
     scratch: &mut Scratch,
 ) -> Result<Vec<(u8, u32)>> {
-    let (need, min, qlen) = (spec.need, spec.min, spec.qlen);
-    let Scratch { counts, lens } = scratch;
+    let (need, min) = (spec.need, spec.min);
     let mut remaining = spec.total;
-    // Shared grams a candidate of each stored token count needs to reach `min` (NONE: that
-    // length cannot, the length filter; 255 means "255 or more"). The global `need` holds
-    // for every length; a length far from the query's needs more, so its candidates are
-    // admitted from fewer lists: at 75 % a candidate as long as the query needs 21 of 41
-    // character pairs, one a third longer only 13.
-    const NONE: u32 = u32::MAX;
-    let need_of: Vec<u32> = (0..=255usize)
-        .map(|cl| {
-            let fits = score::base_score(qlen.abs_diff(cl), qlen, cl) >= min
-                || (cl == 255 && qlen * 100 / usize::from(min) >= 255);
-            if !fits {
-                return NONE;
-            }
-            let by_bound = (0..=spec.total).find(|&x| spec.bound(x, cl as u8) >= min).unwrap_or(NONE);
-            by_bound.max(need)
-        })
-        .collect();
-    let mut touched: Vec<u32> = Vec::new();
+    // Every id counted is on a list read while admitting.
+    let (mut expected, mut left) = (0usize, remaining);
+    for &(df, _, w) in grams {
+        if left < need {
+            break;
+        }
+        expected += df as usize;
+        left -= w;
+    }
+    let counts = scratch;
+    counts.reset(expected);
     // The candidates admitted so far, sorted: lists are merged with them
     // when a posting cannot admit a new candidate (a probe of the counters per posting
     // missed the cache on nearly every id).
@@ -454,39 +692,26 @@ fn candidates(
         // A list much shorter than the candidates is cheaper to probe than to merge.
         let probe = (df as usize) * PROBE_RATIO < alive.len();
         if df > 0 {
-            let w16 = w.min(u32::from(u16::MAX)) as u16;
             let mut i = 0;
-            index::for_each_posting(conn, key, |v, len| {
+            pre.for_each_posting(conn, key, |v, len| {
                 let n = need_of[usize::from(len)];
                 if n == NONE {
                     return true;
                 }
                 if remaining >= n {
-                    let v = v as usize;
-                    if v >= counts.len() {
-                        counts.resize(v + 1 + v / 4, 0);
-                        lens.resize(v + 1 + v / 4, 0);
+                    if counts.add(v, w, len) {
+                        fresh.push(v);
                     }
-                    let c = counts[v];
-                    if c == 0 {
-                        touched.push(v as u32);
-                        fresh.push(v as u32);
-                        lens[v] = len;
-                    }
-                    counts[v] = c.saturating_add(w16);
                 } else if probe {
                     // Only a candidate admitted from an earlier list can count this one,
                     // and every such candidate is in `alive` (no pruning before the end).
-                    if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
-                        *c = c.saturating_add(w16);
-                    }
+                    counts.bump(v, w);
                 } else {
                     while i < alive.len() && alive[i] < v {
                         i += 1;
                     }
                     if i < alive.len() && alive[i] == v {
-                        let c = &mut counts[v as usize];
-                        *c = c.saturating_add(w16);
+                        counts.bump(v, w);
                     }
                 }
                 true
@@ -495,7 +720,16 @@ fn candidates(
         remaining -= w;
     }
     merge(&mut alive, &mut fresh, &mut merged);
-    alive.retain(|&v| u32::from(counts[v as usize]) + remaining >= need_of[usize::from(lens[v as usize])]);
+    // From here on the candidates only shrink: their counts move out of the table into a
+    // vector in id order, which later lists are merged with sequentially.
+    let mut alive: Vec<(u32, u32, u8)> = alive
+        .iter()
+        .map(|&v| {
+            let (c, len) = counts.get(v);
+            (v, c, len)
+        })
+        .filter(|&(_, c, len)| c + remaining >= need_of[usize::from(len)])
+        .collect();
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
     while next < grams.len() && !alive.is_empty() {
@@ -504,42 +738,35 @@ fn candidates(
             break;
         }
         next += 1;
-        // Probing a pruned candidate's counter is harmless: only `alive` is read after.
+        // A list much shorter than the candidates is cheaper to search them for.
         let probe = (df as usize) * PROBE_RATIO < alive.len();
         if df > 0 {
-            let w16 = w.min(u32::from(u16::MAX)) as u16;
             let mut i = 0;
-            index::for_each_posting(conn, key, |v, _| {
+            pre.for_each_posting(conn, key, |v, _| {
                 if probe {
-                    if let Some(c) = counts.get_mut(v as usize).filter(|c| **c > 0) {
-                        *c = c.saturating_add(w16);
+                    let at = alive.partition_point(|a| a.0 < v);
+                    if let Some(a) = alive.get_mut(at).filter(|a| a.0 == v) {
+                        a.1 += w;
                     }
                     return true;
                 }
-                while alive[i] < v {
+                while alive[i].0 < v {
                     i += 1;
                     if i == alive.len() {
                         return false;
                     }
                 }
-                if alive[i] == v {
-                    let c = &mut counts[v as usize];
-                    *c = c.saturating_add(w16);
+                if alive[i].0 == v {
+                    alive[i].1 += w;
                 }
                 true
             })?;
         }
         remaining -= w;
-        alive.retain(|&v| u32::from(counts[v as usize]) + remaining >= need_of[usize::from(lens[v as usize])]);
+        alive.retain(|&(_, c, len)| c + remaining >= need_of[usize::from(len)]);
     }
-    let mut cands: Vec<(u8, u32)> = alive
-        .iter()
-        .map(|&v| (spec.bound(u32::from(counts[v as usize]) + remaining, lens[v as usize]), v))
-        .filter(|&(b, _)| b >= min)
-        .collect();
-    for &v in &touched {
-        counts[v as usize] = 0;
-    }
+    let mut cands: Vec<(u8, u32)> =
+        alive.iter().map(|&(v, c, len)| (spec.bound(c + remaining, len), v)).filter(|&(b, _)| b >= min).collect();
     cands.sort_unstable_by(|a, b| b.cmp(a));
     Ok(cands)
 }
@@ -593,6 +820,22 @@ mod tests {
             let spec = Spec { qlen: q.len(), total: (q.len() - 1) as u32, need: 0, min: 1, filter: Filter::Bigrams };
             let real = score::base_score(Pattern::new(&q).distance(&c), q.len(), c.len());
             prop_assert!(spec.bound(shared(&q, &c), c.len() as u8) >= real);
+        }
+
+        /// The chunk bound never falls below the true score, from either starting token.
+        #[test]
+        fn chunk_bound_is_an_upper_bound(
+            q in proptest::collection::vec(0u64..4, 2..30),
+            c in proptest::collection::vec(0u64..4, 0..40),
+            start in 0usize..2,
+        ) {
+            let chunks: Vec<u64> = q.windows(2).skip(start).step_by(2).map(|w| w[0] * 8 + w[1]).collect();
+            let have: std::collections::HashSet<u64> = c.windows(2).map(|w| w[0] * 8 + w[1]).collect();
+            // The index's count: each chunk whose pair the candidate contains, with multiplicity.
+            let shared = chunks.iter().filter(|p| have.contains(p)).count() as u32;
+            let spec = Spec { qlen: q.len(), total: chunks.len() as u32, need: 0, min: 1, filter: Filter::Chunks };
+            let real = score::base_score(Pattern::new(&q).distance(&c), q.len(), c.len());
+            prop_assert!(spec.bound(shared, c.len() as u8) >= real);
         }
     }
 }
