@@ -42,6 +42,21 @@ pub fn extract_nfkc(norm: &str) -> Anchors {
 /// [`extract_nfkc`], and the number of characters of `norm` that are not whitespace (the
 /// length model's unit), counted in the same pass over the text.
 pub fn extract_counted(norm: &str) -> (Anchors, usize) {
+    extract_with(norm, &mut Scratch::default())
+}
+
+/// Buffers reused across the lines of a document by [`extract_with`]: a line's Latin
+/// tokens are gathered, sorted and deduplicated there, then copied out in one allocation
+/// of the right size (an English line has a score of tokens, which a growing vector
+/// would reallocate four or five times).
+#[derive(Debug, Default)]
+pub struct Scratch {
+    marked: Vec<u64>,
+    latin: Vec<u64>,
+}
+
+/// [`extract_counted`] with buffers kept across calls.
+pub fn extract_with(norm: &str, scratch: &mut Scratch) -> (Anchors, usize) {
     let mut a = Anchors::default();
     let mut letters = 0usize;
     let mut non_latin_letters = 0usize;
@@ -114,12 +129,18 @@ pub fn extract_counted(norm: &str) -> (Anchors, usize) {
         numbers(norm, &mut a.numbers);
     }
     if ascii_letters {
-        latin_tokens(norm, a.non_latin, &mut a.marked, &mut a.latin);
+        scratch.marked.clear();
+        scratch.latin.clear();
+        latin_tokens(norm, a.non_latin, &mut scratch.marked, &mut scratch.latin);
+        for v in [&mut scratch.marked, &mut scratch.latin] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        a.marked = scratch.marked.clone();
+        a.latin = scratch.latin.clone();
     }
-    for v in [&mut a.numbers, &mut a.marked, &mut a.latin] {
-        v.sort_unstable();
-        v.dedup();
-    }
+    a.numbers.sort_unstable();
+    a.numbers.dedup();
     (a, chars - spaces)
 }
 
