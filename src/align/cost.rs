@@ -86,6 +86,7 @@ impl Side {
         let mut total = 0.0;
         let mut anchors = Vec::with_capacity(lines.len());
         let mut norm = String::new();
+        let mut scratch = anchors::Scratch::default();
         for l in lines {
             // One NFKC pass serves both the length (no whitespace) and the anchors; most
             // lines are their own NFKC or need only the common full-width forms folded.
@@ -98,7 +99,7 @@ impl Side {
                     &norm
                 }
             };
-            let (a, chars) = anchors::extract_counted(norm);
+            let (a, chars) = anchors::extract_with(norm, &mut scratch);
             total += chars as f64;
             len.push(total);
             anchors.push(a);
