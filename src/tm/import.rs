@@ -15,10 +15,11 @@
 //! everything else.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use rusqlite::{Transaction, params};
 
+use super::fuzzy::score::IdHasher;
 use super::index;
 use super::store::{ImportOptions, ImportReport, SkipReport, TranslationMemory, norm_hash};
 use super::unit::Unit;
@@ -208,12 +209,12 @@ pub(crate) struct Importer<'t, 'c> {
     bulk: bool,
     /// The connection's page cache size, lowered during a bulk load (restored after).
     cache_size: i64,
-    keys: HashSet<u128, BuildHasherDefault<PrehashedHasher>>,
+    keys: HashSet<u128, BuildHasherDefault<IdHasher>>,
     /// The memory held units before this import, or `hashes` overflowed: earlier
     /// sources are probed in the database.
     probe_db: bool,
     /// `norm_hash` of every variant this import inserted (while `!probe_db`).
-    hashes: HashSet<i64, BuildHasherDefault<PrehashedHasher>>,
+    hashes: HashSet<i64, BuildHasherDefault<IdHasher>>,
 }
 
 /// What inserting one unit did.
@@ -482,35 +483,6 @@ fn memory_is_empty(conn: &rusqlite::Connection) -> Result<bool> {
 fn set_journal(conn: &rusqlite::Connection, mode: &str) -> bool {
     conn.pragma_update_and_check(None, "journal_mode", mode, |r| r.get::<_, String>(0))
         .is_ok_and(|now| now.eq_ignore_ascii_case(mode))
-}
-
-/// A hasher for keys that are already uniform hashes (de-duplication keys, text hashes,
-/// gram keys): their low 64 bits, without SipHash's cost.
-#[derive(Default)]
-pub(crate) struct PrehashedHasher(u64);
-
-impl Hasher for PrehashedHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 ^= n;
-    }
-
-    fn write_i64(&mut self, n: i64) {
-        self.0 ^= n as u64;
-    }
-
-    fn write_u128(&mut self, n: u128) {
-        self.0 ^= n as u64 ^ (n >> 64) as u64;
-    }
 }
 
 /// The de-duplication key: a hash of the unit's (language, segment) pairs, sorted by language.

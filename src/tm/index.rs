@@ -81,7 +81,7 @@ impl GramBuf {
 }
 
 /// Buffered lists by gram key (already a hash: no need to hash it again).
-type Grams = HashMap<i64, GramBuf, std::hash::BuildHasherDefault<super::import::PrehashedHasher>>;
+type Grams = HashMap<i64, GramBuf, std::hash::BuildHasherDefault<crate::tm::fuzzy::score::IdHasher>>;
 
 struct Pending {
     conn: usize,

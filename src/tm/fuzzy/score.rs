@@ -10,7 +10,10 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::tokenize::{Token, TokenKind};
 
-/// Identity hasher for keys that are already 64-bit hashes.
+/// A hasher for keys that are already uniform hashes (token classes, gram keys, text hashes,
+/// de-duplication keys): a single 64-bit key is its own hash, without SipHash's cost; the
+/// words of a wider key (a pair, a `u128`) are folded with a rotation, so `(a, b)` and
+/// `(b, a)` differ.
 #[derive(Default)]
 pub struct IdHasher(u64);
 
@@ -24,7 +27,14 @@ impl Hasher for IdHasher {
         }
     }
     fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+        self.0 = self.0.rotate_left(5) ^ n;
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.write_u64(n as u64);
+        self.write_u64((n >> 64) as u64);
     }
 }
 
