@@ -38,7 +38,12 @@ impl Global {
     /// and TSV files placed in that folder are imported first (each content once).
     pub fn open_tm(&self) -> tomo::Result<TranslationMemory> {
         let path = self.db_path()?;
-        let mut tm = TranslationMemory::open(&path)?;
+        let mut tm = TranslationMemory::open_with(&path, |from, to| {
+            eprintln!(
+                "tomo: upgrading {} from schema {from} to {to}, once (about 20 s per million units)",
+                path.display()
+            );
+        })?;
         if let Some(dir) = path.parent().filter(|d| d.file_name().is_some_and(|n| n == "tm")) {
             for event in folder::sync(&mut tm, dir)? {
                 match event {
