@@ -539,15 +539,8 @@ fn json_or_null<T: serde::Serialize>(items: &[T]) -> Result<Option<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tm::{ExportFilter, Variant};
-
-    fn l(tag: &str) -> Lang {
-        Lang::parse(tag).unwrap()
-    }
-
-    fn pair(ja: &str, en: &str) -> Result<ReadItem> {
-        Ok(ReadItem::Unit(Unit::new(vec![Variant::from_plain(l("ja-JP"), ja), Variant::from_plain(l("en-US"), en)])))
-    }
+    use crate::tm::ExportFilter;
+    use crate::tm::store::tests::pair;
 
     fn index_names(tm: &TranslationMemory) -> Vec<String> {
         tm.conn()

@@ -62,6 +62,16 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Build, in `conn`, the schema an older tomo wrote: the first `version` migrations, with
+/// `user_version` set to match (tests of the migrations that follow).
+#[cfg(test)]
+pub(crate) fn create_at_version(conn: &Connection, version: usize) {
+    for sql in &MIGRATIONS[..version] {
+        conn.execute_batch(sql).expect("an old migration applies");
+    }
+    conn.pragma_update(None, "user_version", version as i64).expect("user_version is set");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,10 +88,9 @@ mod tests {
     #[test]
     fn migrating_from_version_1_builds_the_fuzzy_index() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        create_at_version(&conn, 1);
         conn.execute_batch(
-            "PRAGMA user_version = 1;
-             INSERT INTO unit (id, key) VALUES (1, x'01');
+            "INSERT INTO unit (id, key) VALUES (1, x'01');
              INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
                  VALUES (1, 1, 'en', 'en', 'The cat sat.', 'the cat sat.', 0),
                         (2, 1, 'ja', 'ja', '猫が座った。', '猫が座った。', 0);",
@@ -105,11 +114,9 @@ mod tests {
         use crate::lang::Lang;
         use crate::tm::index::{bigram_class, bigram_key, doc_freq, gram_key, length_bucket};
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
-        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        create_at_version(&conn, 2);
         conn.execute_batch(
-            "PRAGMA user_version = 2;
-             INSERT INTO unit (id, key) VALUES (1, x'01');
+            "INSERT INTO unit (id, key) VALUES (1, x'01');
              INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
                  VALUES (1, 1, 'en', 'en', 'The cat sat.', 'the cat sat.', 0),
                         (2, 1, 'ja', 'ja', '猫が座った。', '猫が座った。', 0);",
@@ -139,10 +146,9 @@ mod tests {
     #[test]
     fn migrating_from_version_2_keeps_units_ids_and_index() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
-        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        create_at_version(&conn, 2);
         conn.execute_batch(
-            "PRAGMA user_version = 2; PRAGMA foreign_keys = ON;
+            "PRAGMA foreign_keys = ON;
              INSERT INTO unit (id, key, tuid, origin) VALUES (5, x'05', 't5', 'a.tmx'), (9, x'09', NULL, 'b.tmx');
              INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
                  VALUES (11, 5, 'en', 'en', 'The cat sat.', 'the cat sat.', 42),

@@ -414,14 +414,15 @@ fn select_langs(mut unit: Unit, langs: &[Lang]) -> Option<Unit> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn l(tag: &str) -> Lang {
+    pub(crate) fn l(tag: &str) -> Lang {
         Lang::parse(tag).unwrap()
     }
 
-    fn pair(ja: &str, en: &str) -> Result<ReadItem> {
+    /// A ja-JP/en-US unit as the reader yields it.
+    pub(crate) fn pair(ja: &str, en: &str) -> Result<ReadItem> {
         Ok(ReadItem::Unit(Unit::new(vec![Variant::from_plain(l("ja-JP"), ja), Variant::from_plain(l("en-US"), en)])))
     }
 
@@ -452,11 +453,7 @@ mod tests {
     fn opening_an_older_memory_announces_the_upgrade_once() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.db");
-        let conn = Connection::open(&path).unwrap();
-        conn.execute_batch(include_str!("../../tm/schema/001_init.sql")).unwrap();
-        conn.execute_batch(include_str!("../../tm/schema/002_fuzzy_index.sql")).unwrap();
-        conn.execute_batch("PRAGMA user_version = 2").unwrap();
-        drop(conn);
+        schema::create_at_version(&Connection::open(&path).unwrap(), 2);
         let mut seen = Vec::new();
         let tm = TranslationMemory::open_with(&path, |from, to| seen.push((from, to))).unwrap();
         assert_eq!(seen, [(2, schema::VERSION)]);
