@@ -204,17 +204,21 @@ impl BufRead for Utf8Source {
 }
 
 /// Move a (line, column) position over `bytes` of UTF-8.
+///
+/// Called for every piece the XML parser consumes (several per element), so it is on the
+/// import's hot path: newlines are found with `memchr` and only the text after the last one
+/// is counted in characters (a byte-at-a-time count was 5 % of a TMX import's instructions).
 fn advance(bytes: &[u8], line: &mut u64, column: &mut u64) {
-    let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-    let tail = match bytes.iter().rposition(|&b| b == b'\n') {
+    let tail = match memchr::memrchr(b'\n', bytes) {
         Some(i) => {
-            *line += newlines;
+            *line += 1 + memchr::memchr_iter(b'\n', &bytes[..i]).count() as u64;
             *column = 1;
             &bytes[i + 1..]
         }
         None => bytes,
     };
-    *column += tail.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
+    // Characters are the bytes that do not continue a UTF-8 sequence (0b10xx_xxxx).
+    *column += tail.iter().map(|&b| usize::from((b as i8) >= -0x40)).sum::<usize>() as u64;
 }
 
 /// 1-based (line, column) of UTF-8 byte `offset` in the transcoded text of `path`.
@@ -361,5 +365,26 @@ mod tests {
         assert_eq!((src.line(), src.column()), (2, 3));
         src.consume(2);
         assert_eq!((src.line(), src.column()), (3, 1));
+    }
+
+    #[test]
+    fn position_is_the_same_whatever_the_pieces_consumed() {
+        let text = "<a>\n  <b>日本語 x</b>\n\n\u{e9}t\u{e9}\n<c/>ü";
+        // Character by character, the definition.
+        let (mut line, mut column) = (1, 1);
+        for c in text.chars() {
+            if c == '\n' {
+                (line, column) = (line + 1, 1);
+            } else {
+                column += 1;
+            }
+        }
+        for piece in [1, 2, 3, 5, 7, 64] {
+            let (mut l, mut c) = (1, 1);
+            for chunk in text.as_bytes().chunks(piece) {
+                advance(chunk, &mut l, &mut c);
+            }
+            assert_eq!((l, c), (line, column), "pieces of {piece} bytes");
+        }
     }
 }
