@@ -94,6 +94,9 @@ pub struct Stats {
     pub file_bytes: u64,
 }
 
+/// The page size of a memory tomo creates.
+const PAGE_SIZE: i64 = 16 * 1024;
+
 impl TranslationMemory {
     /// Open the memory at `path`, creating it (and its parent folder) on first use and
     /// migrating it to the current schema.
@@ -124,6 +127,12 @@ impl TranslationMemory {
 
     fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Takes effect only on a new, empty file (before WAL mode and the first table); an
+        // existing memory keeps its page size. 16 KiB pages instead of SQLite's 4 KiB: a
+        // 1M-unit import took 9 % less CPU (a third of the system time: fewer, larger
+        // writes, shallower B-trees, shorter overflow chains for the posting blobs), the
+        // file was 2 % smaller, lookups measured the same.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         // WAL lets readers (lookups) run while an import writes; NORMAL sync is durable at
         // every checkpoint and safe against corruption in WAL mode.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -447,6 +456,25 @@ pub(crate) mod tests {
             tm.conn().query_row("SELECT seg FROM variant WHERE lang = 'ja'", [], |r| r.get(0)).unwrap();
         assert_eq!(stored, None);
         assert_eq!(all_units(&tm, &ExportFilter::default())[0].variants, unit.variants);
+    }
+
+    #[test]
+    fn a_new_memory_gets_large_pages_and_an_existing_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let page_size =
+            |tm: &TranslationMemory| -> i64 { tm.conn().query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap() };
+        let fresh = TranslationMemory::open(&dir.path().join("new.db")).unwrap();
+        assert_eq!(page_size(&fresh), PAGE_SIZE);
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;").unwrap();
+            schema::create_at_version(&conn, 2);
+        }
+        let mut old = TranslationMemory::open(&path).unwrap();
+        assert_eq!(page_size(&old), 4096);
+        old.import(vec![pair("雪。", "Snow.")], &ImportOptions::default()).unwrap();
+        assert_eq!(old.stats().unwrap().units, 1);
     }
 
     #[test]
