@@ -4,6 +4,7 @@
 use super::anchors::{self, Anchors};
 use super::length::LengthModel;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use super::lexicon::{FxMap, Lexicon, Tokens};
 use unicode_normalization::UnicodeNormalization;
@@ -72,8 +73,9 @@ impl Params {
 pub struct Side {
     /// Prefix sums of sentence lengths: `len[k]` = characters of lines `0..k`.
     pub len: Vec<f64>,
-    /// Anchors of each line.
-    pub anchors: Vec<Anchors>,
+    /// Anchors of each line (shared by the lines of a batch with the same text: see
+    /// [`LineCache`]).
+    pub anchors: Vec<Rc<Anchors>>,
     /// Lexicon tokens of each line (empty without a lexicon).
     pub tokens: Vec<Tokens>,
 }
@@ -81,25 +83,18 @@ pub struct Side {
 impl Side {
     /// Features of `lines`; `tokens` maps a line to its lexicon token ids.
     pub fn new(lines: &[&str], tokens: impl Fn(&str) -> Tokens) -> Side {
+        Side::cached(lines, tokens, &mut LineCache::default())
+    }
+
+    /// [`Side::new`] reading the features of lines met before from `cache` (a batch's
+    /// editions of one article share most of their lines).
+    pub fn cached<'t>(lines: &[&'t str], tokens: impl Fn(&str) -> Tokens, cache: &mut LineCache<'t>) -> Side {
         let mut len = Vec::with_capacity(lines.len() + 1);
         len.push(0.0);
         let mut total = 0.0;
         let mut anchors = Vec::with_capacity(lines.len());
-        let mut norm = String::new();
-        let mut scratch = anchors::Scratch::default();
-        for l in lines {
-            // One NFKC pass serves both the length (no whitespace) and the anchors; most
-            // lines are their own NFKC or need only the common full-width forms folded.
-            let norm: &str = match nfkc_fast(l, &mut norm) {
-                Some(true) => l,
-                Some(false) => &norm,
-                None => {
-                    norm.clear();
-                    norm.extend(l.nfkc());
-                    &norm
-                }
-            };
-            let (a, chars) = anchors::extract_with(norm, &mut scratch);
+        for &l in lines {
+            let (chars, a) = cache.features(l);
             total += chars as f64;
             len.push(total);
             anchors.push(a);
@@ -109,6 +104,42 @@ impl Side {
 
     fn chars(&self, i: usize, d: usize) -> f64 {
         self.len[i + d] - self.len[i]
+    }
+}
+
+/// The anchors of one line and its length in characters without whitespace, after NFKC.
+fn line_features(l: &str, norm: &mut String, scratch: &mut anchors::Scratch) -> (Anchors, usize) {
+    // One NFKC pass serves both the length (no whitespace) and the anchors; most lines are
+    // their own NFKC or need only the common full-width forms folded.
+    let norm: &str = match nfkc_fast(l, norm) {
+        Some(true) => l,
+        Some(false) => norm,
+        None => {
+            norm.clear();
+            norm.extend(l.nfkc());
+            norm
+        }
+    };
+    anchors::extract_with(norm, scratch)
+}
+
+/// The features of the lines a batch has met, by text: the dev set's editions of one
+/// article (plain, merged, condensed) repeat most lines, and a pivot's lines recur in each
+/// of its pairs. A line's features depend on its text alone.
+#[derive(Default)]
+pub struct LineCache<'t> {
+    seen: FxMap<&'t str, (usize, Rc<Anchors>)>,
+    norm: String,
+    scratch: anchors::Scratch,
+}
+
+impl<'t> LineCache<'t> {
+    fn features(&mut self, line: &'t str) -> (usize, Rc<Anchors>) {
+        let (chars, a) = self.seen.entry(line).or_insert_with(|| {
+            let (a, chars) = line_features(line, &mut self.norm, &mut self.scratch);
+            (chars, Rc::new(a))
+        });
+        (*chars, Rc::clone(a))
     }
 }
 
@@ -196,7 +227,12 @@ fn nfkc_fast(s: &str, out: &mut String) -> Option<bool> {
 }
 
 /// How many of `a`'s numbers (over lines) are found in `b`'s, and how many are not.
-fn cross(a: &[Anchors], b: &[Anchors], field: fn(&Anchors) -> &[u64], other: fn(&Anchors) -> &[u64]) -> (usize, usize) {
+fn cross(
+    a: &[Rc<Anchors>],
+    b: &[Rc<Anchors>],
+    field: fn(&Anchors) -> &[u64],
+    other: fn(&Anchors) -> &[u64],
+) -> (usize, usize) {
     let (mut hit, mut miss) = (0, 0);
     for (k, x) in a.iter().enumerate() {
         for v in field(x) {

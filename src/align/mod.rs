@@ -23,7 +23,7 @@ use crate::error::Result;
 use crate::lang::Lang;
 use crate::tm::TranslationMemory;
 
-pub use cost::Params;
+pub use cost::{LineCache, Params};
 pub use length::LengthModel;
 pub use lexicon::{Lexicon, Tokens};
 
@@ -182,6 +182,19 @@ impl Aligner {
         self_train: bool,
         extra: &[(String, String)],
     ) -> Vec<Vec<Bead>> {
+        self.align_batch_cached(docs, self_train, extra, &mut LineCache::default())
+    }
+
+    /// [`Aligner::align_batch`] reading the features of lines met before (in this batch or
+    /// another language pair's, when the caller keeps `cache` across batches) from `cache`.
+    /// The result is the same.
+    pub fn align_batch_cached<'t, S: AsRef<str>>(
+        &self,
+        docs: &[(&'t [S], &'t [S])],
+        self_train: bool,
+        extra: &[(String, String)],
+        cache: &mut LineCache<'t>,
+    ) -> Vec<Vec<Bead>> {
         let lex = self.lexicon.as_ref();
         let mut sides: Vec<(cost::Side, cost::Side)> = docs
             .iter()
@@ -189,8 +202,8 @@ impl Aligner {
                 let a: Vec<&str> = src.iter().map(AsRef::as_ref).collect();
                 let b: Vec<&str> = tgt.iter().map(AsRef::as_ref).collect();
                 (
-                    cost::Side::new(&a, |l| lex.map(|x| x.src_tokens(l)).unwrap_or_default()),
-                    cost::Side::new(&b, |l| lex.map(|x| x.tgt_tokens(l)).unwrap_or_default()),
+                    cost::Side::cached(&a, |l| lex.map(|x| x.src_tokens(l)).unwrap_or_default(), cache),
+                    cost::Side::cached(&b, |l| lex.map(|x| x.tgt_tokens(l)).unwrap_or_default(), cache),
                 )
             })
             .collect();
@@ -209,7 +222,11 @@ impl Aligner {
         let mut tgt_vocab = lexicon::Vocab::new(self.tgt.script());
         let extra_ids: Vec<(Tokens, Tokens)> =
             extra.iter().map(|(a, b)| (src_vocab.ids(a), tgt_vocab.ids(b))).collect();
-        // Only lines the lexicon learns from or the second pass reads are tokenized.
+        // Only lines the lexicon learns from or the second pass reads are tokenized, and a
+        // text met again (another edition of the same article) is not tokenized twice. Ids
+        // are given in the order lines are first met either way.
+        let mut src_seen: lexicon::FxMap<&str, Tokens> = lexicon::FxMap::default();
+        let mut tgt_seen: lexicon::FxMap<&str, Tokens> = lexicon::FxMap::default();
         let unsure: Vec<bool> = beads
             .iter()
             .map(|bs| !bs.iter().all(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE))
@@ -225,10 +242,10 @@ impl Aligner {
                     let learn = bead.src.len() == 1 && bead.tgt.len() == 1 && bead.confidence >= SELF_TRAIN_CONFIDENCE;
                     if learn || unsure {
                         for k in bead.src.clone() {
-                            a[k] = src_vocab.ids(src[k].as_ref());
+                            a[k] = src_seen.entry(src[k].as_ref()).or_insert_with_key(|l| src_vocab.ids(l)).clone();
                         }
                         for k in bead.tgt.clone() {
-                            b[k] = tgt_vocab.ids(tgt[k].as_ref());
+                            b[k] = tgt_seen.entry(tgt[k].as_ref()).or_insert_with_key(|l| tgt_vocab.ids(l)).clone();
                         }
                     }
                 }

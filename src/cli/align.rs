@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use tomo::align::multi::{self, Row};
 use tomo::align::raw::{self, Sentence};
-use tomo::align::{Aligner, Bead, DEFAULT_MIN_CONFIDENCE, Lexicon};
+use tomo::align::{Aligner, Bead, DEFAULT_MIN_CONFIDENCE, Lexicon, LineCache};
 use tomo::formats::{self, Format, ReadItem, WriteHeader};
 use tomo::lang::Lang;
 use tomo::report::render::{pad, wrap_plain};
@@ -352,6 +352,8 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
         docs.push(doc);
     }
     let mut beads: Vec<Vec<Bead>> = vec![Vec::new(); docs.len()];
+    // Pairs that share a language (en-ja and en-ko editions of one article) share lines.
+    let mut cache = LineCache::default();
     for (p, (src, tgt)) in pairs.iter().enumerate() {
         let mut aligner = Aligner::new(src, tgt);
         let extra = if lexicon_docs.is_empty() { Vec::new() } else { lexicon_pairs(&lexicon_docs, src, tgt)? };
@@ -362,7 +364,7 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
         let mine: Vec<usize> = (0..docs.len()).filter(|&k| pair_of[k] == p).collect();
         let sides: Vec<(&[Line<'_>], &[Line<'_>])> =
             mine.iter().map(|&k| (docs[k].src.as_slice(), docs[k].tgt.as_slice())).collect();
-        for (k, b) in mine.iter().zip(aligner.align_batch(&sides, self_train, &extra)) {
+        for (k, b) in mine.iter().zip(aligner.align_batch_cached(&sides, self_train, &extra, &mut cache)) {
             beads[*k] = b;
         }
     }
