@@ -4,9 +4,11 @@
 use super::anchors::{self, Anchors};
 use super::length::LengthModel;
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use super::lexicon::{FxMap, Lexicon, Tokens};
+use super::lexicon::{FxHasher, FxMap, Lexicon, Tokens};
 use unicode_normalization::UnicodeNormalization;
 
 /// The tunable weights of the cost. [`Default`] is what tomo uses.
@@ -78,6 +80,8 @@ pub struct Side {
     pub anchors: Vec<Rc<Anchors>>,
     /// Lexicon tokens of each line (empty without a lexicon).
     pub tokens: Vec<Tokens>,
+    /// The id of each line's text in the [`LineCache`] the side was built with.
+    pub lines: Vec<u32>,
 }
 
 impl Side {
@@ -93,13 +97,15 @@ impl Side {
         len.push(0.0);
         let mut total = 0.0;
         let mut anchors = Vec::with_capacity(lines.len());
+        let mut ids = Vec::with_capacity(lines.len());
         for &l in lines {
-            let (chars, a) = cache.features(l);
+            let (id, chars, a) = cache.features(l);
             total += chars as f64;
             len.push(total);
             anchors.push(a);
+            ids.push(id);
         }
-        Side { len, anchors, tokens: lines.iter().map(|l| tokens(l)).collect() }
+        Side { len, anchors, tokens: lines.iter().map(|l| tokens(l)).collect(), lines: ids }
     }
 
     fn chars(&self, i: usize, d: usize) -> f64 {
@@ -125,21 +131,65 @@ fn line_features(l: &str, norm: &mut String, scratch: &mut anchors::Scratch) -> 
 
 /// The features of the lines a batch has met, by text: the dev set's editions of one
 /// article (plain, merged, condensed) repeat most lines, and a pivot's lines recur in each
-/// of its pairs. A line's features depend on its text alone.
+/// of its pairs. A line's features depend on its text alone. Each distinct text gets an
+/// id (see [`Side::lines`]), so that other per-line work can be kept by id.
 #[derive(Default)]
 pub struct LineCache<'t> {
-    seen: FxMap<&'t str, (usize, Rc<Anchors>)>,
+    ids: HashMap<&'t str, u32, BuildHasherDefault<LineHasher>>,
+    features: Vec<(usize, Rc<Anchors>)>,
     norm: String,
     scratch: anchors::Scratch,
 }
 
 impl<'t> LineCache<'t> {
-    fn features(&mut self, line: &'t str) -> (usize, Rc<Anchors>) {
-        let (chars, a) = self.seen.entry(line).or_insert_with(|| {
+    /// The id of `line` and its features.
+    fn features(&mut self, line: &'t str) -> (u32, usize, Rc<Anchors>) {
+        let next = self.features.len() as u32;
+        let id = *self.ids.entry(line).or_insert(next);
+        if id == next {
             let (a, chars) = line_features(line, &mut self.norm, &mut self.scratch);
-            (chars, Rc::new(a))
-        });
-        (*chars, Rc::clone(a))
+            self.features.push((chars, Rc::new(a)));
+        }
+        let (chars, a) = &self.features[id as usize];
+        (id, *chars, Rc::clone(a))
+    }
+
+    /// How many distinct lines it holds (ids are below this).
+    pub fn len(&self) -> usize {
+        self.features.len()
+    }
+
+    /// Whether it holds no line.
+    pub fn is_empty(&self) -> bool {
+        self.features.is_empty()
+    }
+}
+
+/// The hash of [`LineCache`]'s keys: a line's length and its first and last 16 bytes. Lines
+/// are a hundred bytes or more, and hashing all of them was most of a lookup; two distinct
+/// lines that agree on all three are rare, and still told apart by the map's comparison.
+#[derive(Default)]
+struct LineHasher(u64);
+
+impl Hasher for LineHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let word = |b: &[u8]| b.iter().rev().fold(0u64, |acc, &c| acc << 8 | u64::from(c));
+        let n = bytes.len();
+        let (head, tail) = (&bytes[..n.min(16)], &bytes[n.saturating_sub(16)..]);
+        let mut h = FxHasher::default();
+        h.write_u64(n as u64);
+        h.write_u64(word(&head[..head.len().min(8)]));
+        h.write_u64(word(&head[head.len().min(8)..]));
+        h.write_u64(word(&tail[..tail.len().min(8)]));
+        h.write_u64(word(&tail[tail.len().min(8)..]));
+        self.0 ^= h.finish();
+    }
+    fn write_u8(&mut self, i: u8) {
+        // `str` ends its bytes with a 0xFF marker: one more word is all it needs.
+        self.0 = self.0.rotate_left(8) ^ u64::from(i);
     }
 }
 

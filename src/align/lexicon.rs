@@ -97,18 +97,27 @@ impl Lexicon {
         tgt_vocab: Vocab,
         pairs: impl IntoIterator<Item = (&'a [u32], &'a [u32])> + Clone,
     ) -> Lexicon {
+        Lexicon::learn_weighted(src_vocab, tgt_vocab, pairs.into_iter().map(|(a, b)| (a, b, 1)).collect::<Vec<_>>())
+    }
+
+    /// [`Lexicon::learn_ids`] from distinct pairs, each with how many times it occurs: the
+    /// same lexicon as from the pairs repeated, learnt once per distinct pair.
+    pub fn learn_weighted(src_vocab: Vocab, tgt_vocab: Vocab, pairs: Vec<(&[u32], &[u32], u32)>) -> Lexicon {
         let (ss, ts) = (src_vocab.script, tgt_vocab.script);
         let (mut src_vocab, mut tgt_vocab) = (src_vocab.map, tgt_vocab.map);
         let mut fs = vec![0u32; src_vocab.len()];
         let mut ft = vec![0u32; tgt_vocab.len()];
+        // Distinct pairs each source token occurs in: the length of its posting list.
+        let mut occurs = vec![0u32; src_vocab.len()];
         let mut n_pairs = 0;
-        for (a, b) in pairs.clone() {
-            n_pairs += 1;
+        for &(a, b, w) in &pairs {
+            n_pairs += w as usize;
             for &x in a {
-                fs[x as usize] += 1;
+                fs[x as usize] += w;
+                occurs[x as usize] += 1;
             }
             for &y in b {
-                ft[y as usize] += 1;
+                ft[y as usize] += w;
             }
         }
         let min_joint = if n_pairs >= MANY_PAIRS { MIN_JOINT + 1 } else { MIN_JOINT };
@@ -116,14 +125,14 @@ impl Lexicon {
         // counter over target ids: no hashing in the quadratic part. A token seen fewer
         // than min_joint times cannot co-occur that often and is left out of it.
         let mut posting_start = vec![0usize; src_vocab.len() + 1];
-        for (x, &f) in fs.iter().enumerate() {
-            posting_start[x + 1] = posting_start[x] + if f >= min_joint { f as usize } else { 0 };
+        for x in 0..fs.len() {
+            posting_start[x + 1] = posting_start[x] + if fs[x] >= min_joint { occurs[x] as usize } else { 0 };
         }
         let mut postings = vec![0u32; posting_start[src_vocab.len()]];
         let mut filled = posting_start.clone();
         let mut targets: Vec<u32> = Vec::new();
         let mut target_start: Vec<usize> = vec![0];
-        for (k, (a, b)) in pairs.into_iter().enumerate() {
+        for (k, &(a, b, _)) in pairs.iter().enumerate() {
             for &x in a.iter().filter(|&&x| fs[x as usize] >= min_joint) {
                 postings[filled[x as usize]] = k as u32;
                 filled[x as usize] += 1;
@@ -136,11 +145,12 @@ impl Lexicon {
         let mut touched: Vec<u32> = Vec::new();
         for x in 0..src_vocab.len() {
             for &k in &postings[posting_start[x]..posting_start[x + 1]] {
+                let w = pairs[k as usize].2;
                 for &y in &targets[target_start[k as usize]..target_start[k as usize + 1]] {
                     if joint[y as usize] == 0 {
                         touched.push(y);
                     }
-                    joint[y as usize] += 1;
+                    joint[y as usize] += w;
                 }
             }
             for &y in &touched {
@@ -533,6 +543,40 @@ mod tests {
             "",
         ] {
             assert_eq!(tokens(line, Script::Spaced), tokens(&format!("{line} é"), Script::Spaced), "{line}");
+        }
+    }
+
+    #[test]
+    fn weighted_pairs_learn_what_repeated_pairs_do() {
+        let texts = [
+            ("政府は予算を決めた。", "The government decided the budget."),
+            ("政府が発表した。", "The government announced it."),
+            ("予算は大きい。", "The budget is large."),
+            ("地震で政府が動いた。", "The government acted after the earthquake."),
+        ];
+        let times = [3u32, 1, 2, 4];
+        let intern = || {
+            let mut sv = Vocab::new(Script::Japanese);
+            let mut tv = Vocab::new(Script::Spaced);
+            let ids: Vec<(Tokens, Tokens)> = texts.iter().map(|(a, b)| (sv.ids(a), tv.ids(b))).collect();
+            (sv, tv, ids)
+        };
+        let (sv, tv, ids) = intern();
+        let repeated: Vec<(&[u32], &[u32])> = ids
+            .iter()
+            .zip(times)
+            .flat_map(|((a, b), n)| std::iter::repeat_n((a.as_slice(), b.as_slice()), n as usize))
+            .collect();
+        let once = Lexicon::learn_ids(sv, tv, repeated);
+        let (sv, tv, ids) = intern();
+        let weighted = ids.iter().zip(times).map(|((a, b), n)| (a.as_slice(), b.as_slice(), n)).collect();
+        let twice = Lexicon::learn_weighted(sv, tv, weighted);
+        assert_eq!(once.pairs(), 10);
+        assert_eq!(twice.pairs(), 10);
+        assert!(!once.is_empty());
+        for x in 0..32 {
+            assert_eq!(once.links(x), twice.links(x));
+            assert_eq!(once.known_tgt(x), twice.known_tgt(x));
         }
     }
 

@@ -222,65 +222,81 @@ impl Aligner {
         let mut tgt_vocab = lexicon::Vocab::new(self.tgt.script());
         let extra_ids: Vec<(Tokens, Tokens)> =
             extra.iter().map(|(a, b)| (src_vocab.ids(a), tgt_vocab.ids(b))).collect();
-        // Only lines the lexicon learns from or the second pass reads are tokenized, and a
-        // text met again (another edition of the same article) is not tokenized twice. Ids
-        // are given in the order lines are first met either way.
-        let mut src_seen: lexicon::FxMap<&str, Tokens> = lexicon::FxMap::default();
-        let mut tgt_seen: lexicon::FxMap<&str, Tokens> = lexicon::FxMap::default();
-        let unsure: Vec<bool> = beads
-            .iter()
-            .map(|bs| !bs.iter().all(|b| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE))
-            .collect();
-        let ids: Vec<(Vec<Tokens>, Vec<Tokens>)> = docs
-            .iter()
-            .zip(&beads)
-            .zip(&unsure)
-            .map(|(((src, tgt), bs), &unsure)| {
-                let mut a = vec![Tokens::new(); src.len()];
-                let mut b = vec![Tokens::new(); tgt.len()];
-                for bead in bs {
-                    let learn = bead.src.len() == 1 && bead.tgt.len() == 1 && bead.confidence >= SELF_TRAIN_CONFIDENCE;
-                    if learn || unsure {
-                        for k in bead.src.clone() {
-                            a[k] = src_seen.entry(src[k].as_ref()).or_insert_with_key(|l| src_vocab.ids(l)).clone();
-                        }
-                        for k in bead.tgt.clone() {
-                            b[k] = tgt_seen.entry(tgt[k].as_ref()).or_insert_with_key(|l| tgt_vocab.ids(l)).clone();
-                        }
+        let learns = |b: &Bead| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE;
+        let unsure: Vec<bool> = beads.iter().map(|bs| !bs.iter().all(learns)).collect();
+        // Only lines the lexicon learns from or the second pass reads are tokenized, each
+        // distinct text once (another edition of the same article repeats most lines): a
+        // line's ids are `src_toks[src_line[k][line]]`, NOT_READ for lines not tokenized. Ids
+        // are given in the order lines are first met, as when every line was tokenized.
+        const NOT_READ: u32 = u32::MAX;
+        let mut src_toks: Vec<Tokens> = Vec::new();
+        let mut tgt_toks: Vec<Tokens> = Vec::new();
+        // By line id (of the cache): the index of the line's tokens, NOT_READ until read.
+        let mut src_seen: Vec<u32> = vec![NOT_READ; cache.len()];
+        let mut tgt_seen: Vec<u32> = vec![NOT_READ; cache.len()];
+        let intern = |line: &str, id: u32, seen: &mut [u32], toks: &mut Vec<Tokens>, vocab: &mut lexicon::Vocab| {
+            let at = &mut seen[id as usize];
+            if *at == NOT_READ {
+                toks.push(vocab.ids(line));
+                *at = toks.len() as u32 - 1;
+            }
+            *at
+        };
+        // Confident 1-1 beads by distinct (source text, target text), with how often each
+        // occurs: the lexicon is learnt once per distinct pair, with the same counts.
+        let mut learn: lexicon::FxMap<(u32, u32), u32> = lexicon::FxMap::default();
+        let mut learn_order: Vec<(u32, u32)> = Vec::new();
+        let mut line_ids: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(docs.len());
+        for ((((src, tgt), bs), &unsure), (sa, sb)) in docs.iter().zip(&beads).zip(&unsure).zip(&sides) {
+            let mut a = vec![NOT_READ; src.len()];
+            let mut b = vec![NOT_READ; tgt.len()];
+            for bead in bs {
+                let learn_it = learns(bead);
+                if learn_it || unsure {
+                    for k in bead.src.clone() {
+                        a[k] = intern(src[k].as_ref(), sa.lines[k], &mut src_seen, &mut src_toks, &mut src_vocab);
+                    }
+                    for k in bead.tgt.clone() {
+                        b[k] = intern(tgt[k].as_ref(), sb.lines[k], &mut tgt_seen, &mut tgt_toks, &mut tgt_vocab);
                     }
                 }
-                (a, b)
-            })
-            .collect();
-        let mut pairs: Vec<(&[u32], &[u32])> = extra_ids.iter().map(|(a, b)| (a.as_slice(), b.as_slice())).collect();
-        for ((a, b), bs) in ids.iter().zip(&beads) {
-            for bead in bs {
-                if bead.src.len() == 1 && bead.tgt.len() == 1 && bead.confidence >= SELF_TRAIN_CONFIDENCE {
-                    pairs.push((&a[bead.src.start], &b[bead.tgt.start]));
+                if learn_it {
+                    let key = (a[bead.src.start], b[bead.tgt.start]);
+                    let n = learn.entry(key).or_insert(0);
+                    if *n == 0 {
+                        learn_order.push(key);
+                    }
+                    *n += 1;
                 }
             }
+            line_ids.push((a, b));
         }
-        let trained = self.clone().with_lexicon(Lexicon::learn_ids(src_vocab, tgt_vocab, pairs));
+        let mut pairs: Vec<(&[u32], &[u32], u32)> =
+            extra_ids.iter().map(|(a, b)| (a.as_slice(), b.as_slice(), 1)).collect();
+        pairs.extend(
+            learn_order
+                .iter()
+                .map(|&(x, y)| (src_toks[x as usize].as_slice(), tgt_toks[y as usize].as_slice(), learn[&(x, y)])),
+        );
+        let trained = self.clone().with_lexicon(Lexicon::learn_weighted(src_vocab, tgt_vocab, pairs));
         let Some(lex) = trained.lexicon.as_ref() else { return beads };
-        for (k, (a_ids, b_ids)) in ids.into_iter().enumerate() {
+        // The second pass reads only the tokens the lexicon knows.
+        for t in &mut src_toks {
+            t.retain(|&x| lex.known_src(x));
+        }
+        for t in &mut tgt_toks {
+            t.retain(|&y| lex.known_tgt(y));
+        }
+        let read = |ids: Vec<u32>, toks: &[Tokens]| -> Vec<Tokens> {
+            ids.into_iter().map(|k| if k == NOT_READ { Tokens::new() } else { toks[k as usize].clone() }).collect()
+        };
+        for (k, (a_ids, b_ids)) in line_ids.into_iter().enumerate() {
             if !unsure[k] {
                 continue;
             }
             let (a, b) = &mut sides[k];
-            a.tokens = a_ids
-                .into_iter()
-                .map(|mut t| {
-                    t.retain(|&x| lex.known_src(x));
-                    t
-                })
-                .collect();
-            b.tokens = b_ids
-                .into_iter()
-                .map(|mut t| {
-                    t.retain(|&y| lex.known_tgt(y));
-                    t
-                })
-                .collect();
+            a.tokens = read(a_ids, &src_toks);
+            b.tokens = read(b_ids, &tgt_toks);
             beads[k] = trained.align_sides_in(a, b, Some(&beads[k]), doc_anchors[k].take()).0;
         }
         beads
