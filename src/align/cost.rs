@@ -312,6 +312,10 @@ struct Bits {
     /// Bit k: punctuation class k occurs.
     punct: u8,
     non_latin: bool,
+    /// Bits set in `numbers` and in `marked`, counted ahead (the baseline x86-64 target
+    /// has no popcount instruction, and these are asked for every bead).
+    n_numbers: u8,
+    n_marked: u8,
 }
 
 impl Bits {
@@ -324,7 +328,14 @@ impl Bits {
             u.punct |= b.punct;
             u.non_latin &= b.non_latin;
         }
-        u
+        u.counted()
+    }
+
+    /// These bits with their counts filled in.
+    fn counted(mut self) -> Bits {
+        self.n_numbers = self.numbers.count_ones() as u8;
+        self.n_marked = self.marked.count_ones() as u8;
+        self
     }
 }
 
@@ -364,12 +375,16 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
     let bits = |side: &Side| -> Vec<Bits> {
         side.anchors
             .iter()
-            .map(|a| Bits {
-                numbers: set(&numbers, &a.numbers),
-                marked: set(&marked, &a.marked),
-                latin: set(&marked, &a.latin),
-                punct: (0..anchors::PUNCT_CLASSES).fold(0, |m, k| m | (u8::from(a.punct[k] > 0) << k)),
-                non_latin: a.non_latin,
+            .map(|a| {
+                Bits {
+                    numbers: set(&numbers, &a.numbers),
+                    marked: set(&marked, &a.marked),
+                    latin: set(&marked, &a.latin),
+                    punct: (0..anchors::PUNCT_CLASSES).fold(0, |m, k| m | (u8::from(a.punct[k] > 0) << k)),
+                    non_latin: a.non_latin,
+                    ..Bits::default()
+                }
+                .counted()
             })
             .collect()
     };
@@ -563,15 +578,33 @@ impl<'a> CostModel<'a> {
         let n_tokens: Vec<usize> = src.tokens.iter().map(|t| t.len().min(64)).collect();
         // What a line can contribute to a bead's bonus: its numbers all shared, its marked
         // tokens all found, each of its punctuation classes matched, its tokens all linked.
-        let lex_weight = if lexicon.is_some() { params.lexicon * (1.0 - LEX_BASELINE) } else { 0.0 };
-        let reach = |a: &Anchors, tokens: usize| Reach {
+        // A line's share of a bead's lexical bonus is at most `lexicon · min(t, 8) ·
+        // (h/t − baseline)` (or 0) for its t tokens of which h have a partner somewhere on
+        // the other side: the bonus of a bead is at most the sum over its lines (the share
+        // of tokens matched is their lines' shares averaged, and min(T, 8)·t/T ≤ min(t, 8)).
+        // With the dense masks h is known; without, every token is taken as matched.
+        let lex_reach = |a: usize, t: usize| -> f64 {
+            if lexicon.is_none() || t == 0 {
+                return 0.0;
+            }
+            let h = match &lex_cache {
+                LexCache::Dense { m, masks } => {
+                    masks[a * m..(a + 1) * m].iter().fold(0, |u, x| u | x).count_ones() as usize
+                }
+                LexCache::Sparse(_) => t,
+            };
+            // (A margin for rounding: the bound must never fall below the exact bonus.)
+            params.lexicon * (t as f64).min(8.0) * (h as f64 / t as f64 - LEX_BASELINE).max(0.0) + 1e-9
+        };
+        let reach = |a: &Anchors, lex: f64| Reach {
             numbers: a.numbers.len() as f64,
             marked: a.marked.len() as f64,
             punct: a.punct.iter().filter(|&&c| c > 0).count() as f64,
-            lex: lex_weight * (tokens as f64).min(8.0),
+            lex,
         };
-        let src_reach = Reach::prefix(src.anchors.iter().zip(&n_tokens).map(|(a, &t)| reach(a, t)));
-        let tgt_reach = Reach::prefix(tgt.anchors.iter().map(|a| reach(a, 0)));
+        let src_reach =
+            Reach::prefix(src.anchors.iter().zip(&n_tokens).enumerate().map(|(k, (a, &t))| reach(a, lex_reach(k, t))));
+        let tgt_reach = Reach::prefix(tgt.anchors.iter().map(|a| reach(a, 0.0)));
         CostModel { params, length, lexicon, src, tgt, bits: anchors.bits, n_tokens, src_reach, tgt_reach, lex_cache }
     }
 
@@ -641,11 +674,7 @@ impl<'a> CostModel<'a> {
     /// An upper bound on how much [`lexical_evidence`](Self::lexical_evidence) can lower a
     /// bead's cost.
     fn max_lex_bonus(&self, i: usize, di: usize) -> f64 {
-        if self.lexicon.is_none() {
-            return 0.0;
-        }
-        let tokens: usize = self.n_tokens[i..i + di].iter().sum();
-        self.params.lexicon * (tokens as f64).min(8.0) * (1.0 - LEX_BASELINE)
+        self.src_reach[i + di].lex - self.src_reach[i].lex
     }
 
     /// Anchor and lexicon evidence for a non-null bead (negative is good).
@@ -662,12 +691,13 @@ impl<'a> CostModel<'a> {
         let mut cost = 0.0;
         if a.numbers | b.numbers != 0 {
             let hit = count(a.numbers & b.numbers);
-            let miss = count(a.numbers & !b.numbers) + count(b.numbers & !a.numbers);
+            let miss = f64::from(a.n_numbers) + f64::from(b.n_numbers) - 2.0 * hit;
             cost += -p.num_shared * hit + p.num_missing * miss;
         }
         if a.marked | b.marked != 0 {
-            let (hit_a, miss_a) = (count(a.marked & b.latin), count(a.marked & !b.latin));
-            let (hit_b, miss_b) = (count(b.marked & a.latin), count(b.marked & !a.latin));
+            let hit_a = if a.marked & b.latin == 0 { 0.0 } else { count(a.marked & b.latin) };
+            let hit_b = if b.marked & a.latin == 0 { 0.0 } else { count(b.marked & a.latin) };
+            let (miss_a, miss_b) = (f64::from(a.n_marked) - hit_a, f64::from(b.n_marked) - hit_b);
             let mut miss = 0.0;
             if a.non_latin || !b.non_latin {
                 miss += miss_a;

@@ -71,8 +71,11 @@ pub struct Lexicon {
     /// Token ids by [`token_key`].
     src_vocab: FxMap<u64, u32>,
     tgt_vocab: FxMap<u64, u32>,
-    /// For each source token id, its target partners with their Dice coefficient.
-    links: Vec<Vec<(u32, f32)>>,
+    /// The target partners of each source token id with their Dice coefficient, sorted by
+    /// id: those of `x` at `links[link_start[x]..link_start[x + 1]]` (one array: the DP
+    /// reads the links of every token of a document).
+    links: Vec<(u32, f32)>,
+    link_start: Vec<u32>,
     /// For each target token id, whether it is a partner of some source token.
     used_tgt: Vec<bool>,
     pairs: usize,
@@ -140,10 +143,14 @@ impl Lexicon {
             targets.extend(b.iter().copied().filter(|&y| ft[y as usize] >= min_joint));
             target_start.push(targets.len());
         }
-        let mut links: Vec<Vec<(u32, f32)>> = vec![Vec::new(); src_vocab.len()];
+        // Each source token's links, one after another: `links[link_start[x]..link_start[x + 1]]`.
+        let mut links: Vec<(u32, f32)> = Vec::new();
+        let mut link_start: Vec<u32> = Vec::with_capacity(src_vocab.len() + 1);
+        link_start.push(0);
         let mut joint = vec![0u32; tgt_vocab.len()];
         let mut touched: Vec<u32> = Vec::new();
         for x in 0..src_vocab.len() {
+            let start = links.len();
             for &k in &postings[posting_start[x]..posting_start[x + 1]] {
                 let w = pairs[k as usize].2;
                 for &y in &targets[target_start[k as usize]..target_start[k as usize + 1]] {
@@ -160,32 +167,38 @@ impl Lexicon {
                 }
                 let dice = 2.0 * n as f32 / (fs[x] + ft[y as usize]) as f32;
                 if dice >= MIN_DICE {
-                    links[x].push((y, dice));
+                    links.push((y, dice));
                 }
             }
             touched.clear();
-        }
-        for l in &mut links {
+            let l = &mut links[start..];
             l.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            l.truncate(MAX_LINKS);
-            l.sort_by_key(|p| p.0);
+            links.truncate(start + MAX_LINKS.min(links.len() - start));
+            links[start..].sort_by_key(|p| p.0);
+            link_start.push(links.len() as u32);
         }
         // Forget tokens without links: they only slow the lookups down.
-        let keep_src: Vec<bool> = links.iter().map(|l| !l.is_empty()).collect();
-        src_vocab.retain(|_, id| keep_src[*id as usize]);
+        src_vocab.retain(|_, id| link_start[*id as usize] < link_start[*id as usize + 1]);
         let mut used_tgt = vec![false; tgt_vocab.len()];
-        for l in &links {
-            for &(y, _) in l {
-                used_tgt[y as usize] = true;
-            }
+        for &(y, _) in &links {
+            used_tgt[y as usize] = true;
         }
         tgt_vocab.retain(|_, id| used_tgt[*id as usize]);
-        Lexicon { src_script: Some(ss), tgt_script: Some(ts), src_vocab, tgt_vocab, links, used_tgt, pairs: n_pairs }
+        Lexicon {
+            src_script: Some(ss),
+            tgt_script: Some(ts),
+            src_vocab,
+            tgt_vocab,
+            links,
+            link_start,
+            used_tgt,
+            pairs: n_pairs,
+        }
     }
 
     /// Whether source id `x` (of the vocabulary the lexicon was learnt with) has links.
     pub fn known_src(&self, x: u32) -> bool {
-        self.links.get(x as usize).is_some_and(|l| !l.is_empty())
+        !self.links(x).is_empty()
     }
 
     /// Whether target id `y` (of the vocabulary the lexicon was learnt with) is a partner.
@@ -247,7 +260,10 @@ impl Lexicon {
 
     /// The target partners of source id `x`, sorted by id, with their Dice coefficients.
     pub fn links(&self, x: u32) -> &[(u32, f32)] {
-        self.links.get(x as usize).map_or(&[], Vec::as_slice)
+        match (self.link_start.get(x as usize), self.link_start.get(x as usize + 1)) {
+            (Some(&a), Some(&b)) => &self.links[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// Which of the (first 64) tokens of source line `src` have a partner in target line
@@ -255,7 +271,7 @@ impl Lexicon {
     pub fn match_mask(&self, src: &Tokens, tgt: &Tokens) -> u64 {
         let mut mask = 0u64;
         for (k, &x) in src.iter().take(64).enumerate() {
-            if self.links[x as usize].iter().any(|(y, _)| tgt.binary_search(y).is_ok()) {
+            if self.links(x).iter().any(|(y, _)| tgt.binary_search(y).is_ok()) {
                 mask |= 1 << k;
             }
         }
@@ -270,7 +286,7 @@ impl Lexicon {
         for toks in src {
             for &x in toks.iter() {
                 total += 1;
-                let links = &self.links[x as usize];
+                let links = self.links(x);
                 if tgt.iter().any(|t| links.iter().any(|(y, _)| t.binary_search(y).is_ok())) {
                     hit += 1;
                 }
