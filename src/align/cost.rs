@@ -683,6 +683,7 @@ impl<'a> CostModel<'a> {
     }
 
     /// Evidence of numbers, Latin tokens and punctuation.
+    #[inline]
     fn anchor_evidence(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
         let p = self.params;
         let Some(bits) = &self.bits else { return self.anchor_evidence_lists(i, di, j, dj) };
@@ -717,6 +718,7 @@ impl<'a> CostModel<'a> {
 
     /// [`anchor_evidence`](Self::anchor_evidence) on the sorted lists, for documents with
     /// too many distinct anchors for bit sets.
+    #[inline(never)]
     fn anchor_evidence_lists(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
         let p = self.params;
         let a = &self.src.anchors[i..i + di];

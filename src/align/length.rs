@@ -108,15 +108,27 @@ const TABLE_MAX: f64 = 8.0;
 fn tail_cost(x: f64) -> f64 {
     static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
     if x.is_nan() || x >= TABLE_MAX {
-        return neg_ln_two_tail(x);
+        return far_tail_cost(x);
     }
-    let table = TABLE.get_or_init(|| {
+    // The rare paths (the far tail, filling the table) are calls, so that this one is
+    // inlined into the bead cost.
+    #[cold]
+    #[inline(never)]
+    fn fill() -> Vec<f64> {
         (0..=(TABLE_MAX * TABLE_STEPS) as usize + 1).map(|k| neg_ln_two_tail(k as f64 / TABLE_STEPS)).collect()
-    });
+    }
+    let table = TABLE.get_or_init(fill);
     let at = x * TABLE_STEPS;
     let k = at as usize;
     let frac = at - k as f64;
     table[k] + (table[k + 1] - table[k]) * frac
+}
+
+/// [`neg_ln_two_tail`] past the table.
+#[cold]
+#[inline(never)]
+fn far_tail_cost(x: f64) -> f64 {
+    neg_ln_two_tail(x)
 }
 
 /// `−ln(2(1 − Φ(x)))` = `−ln erfc(x/√2)` for `x ≥ 0`, without underflow (the
