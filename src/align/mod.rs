@@ -225,9 +225,10 @@ impl Aligner {
         let learns = |b: &Bead| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE;
         let unsure: Vec<bool> = beads.iter().map(|bs| !bs.iter().all(learns)).collect();
         // Only lines the lexicon learns from or the second pass reads are tokenized, each
-        // distinct text once (another edition of the same article repeats most lines): a
-        // line's ids are `src_toks[src_line[k][line]]`, NOT_READ for lines not tokenized. Ids
-        // are given in the order lines are first met, as when every line was tokenized.
+        // distinct text once (another edition of the same article repeats most lines): in
+        // a document, source line k's ids are `src_toks[a[k]]` (`a` below), `a[k]` NOT_READ
+        // for a line not tokenized. Ids are given in the order lines are first met, as when
+        // every line was tokenized.
         const NOT_READ: u32 = u32::MAX;
         let mut src_toks: Vec<Tokens> = Vec::new();
         let mut tgt_toks: Vec<Tokens> = Vec::new();
