@@ -40,11 +40,28 @@ struct Scratch {
     used: usize,
     /// 64 − log2 of the slot count (multiplicative hashing keeps the top bits).
     shift: u32,
+    /// One bit per hashed id, set for every id in the table: a posting of a variant that is
+    /// not a candidate (most of them, once its length stops admitting) is told apart by one
+    /// load from this small array; only the few whose bit is set probe the table.
+    seen: Vec<u64>,
+    /// 64 − log2 of the bit count.
+    seen_shift: u32,
 }
 
 impl Scratch {
     /// Empty the table, with room for `expected` variants at most half full.
     fn reset(&mut self, expected: usize) {
+        // About 16 bits per id at most (a few percent of false positives), 512 bytes at
+        // least, 256 KB at most: it stays in the first or second level cache.
+        let bits = (expected.max(1) * 16).next_power_of_two().clamp(1 << 12, 1 << 21);
+        self.seen.clear();
+        self.seen.resize(bits / 64, 0);
+        self.seen_shift = 64 - bits.trailing_zeros();
+        self.resize_table(expected);
+    }
+
+    /// Empty the table alone (not `seen`).
+    fn resize_table(&mut self, expected: usize) {
         let slots = (expected.max(32) * 2).next_power_of_two();
         self.keys.clear();
         self.keys.resize(slots, 0);
@@ -82,10 +99,42 @@ impl Scratch {
         self.counts[i] = w;
         self.lens[i] = len;
         self.used += 1;
+        let bit = self.seen_bit(id);
+        self.seen[bit / 64] |= 1 << (bit % 64);
         if self.used * 2 > self.keys.len() {
             self.grow();
         }
         true
+    }
+
+    /// The bit of `id` in `seen` (a hash other than the table's, so the two do not
+    /// collide together).
+    #[inline]
+    fn seen_bit(&self, id: u32) -> usize {
+        ((u64::from(id) + 1).wrapping_mul(0xd6e8_feb8_6659_fd93) >> self.seen_shift) as usize
+    }
+
+    /// Add `w` to the count of `id` if it is in the table; most ids that are not are
+    /// turned away by `seen` without a probe.
+    #[inline]
+    fn bump_if_seen(&mut self, id: u32, w: u32) {
+        let bit = self.seen_bit(id);
+        if self.seen[bit / 64] & (1 << (bit % 64)) != 0 {
+            self.bump(id, w);
+        }
+    }
+
+    /// Slots of the table.
+    fn slots(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// (id, shared grams, token count) of every variant in the table, in slot order
+    /// (sequential reads, where a lookup per id would probe at random).
+    fn entries(&self) -> impl Iterator<Item = (u32, u32, u8)> + '_ {
+        (0..self.keys.len())
+            .filter(|&i| self.keys[i] != 0)
+            .map(|i| ((self.keys[i] - 1) as u32, self.counts[i], self.lens[i]))
     }
 
     /// Add `w` to the count of `id` if it is in the table.
@@ -111,7 +160,7 @@ impl Scratch {
             .filter(|&i| self.keys[i] != 0)
             .map(|i| (self.keys[i], self.counts[i], self.lens[i]))
             .collect();
-        self.reset(self.keys.len());
+        self.resize_table(self.keys.len());
         for (k, c, len) in old {
             let i = self.slot((k - 1) as u32);
             self.keys[i] = k;
@@ -367,7 +416,9 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
             let need = (usize::from(min) * qlen).div_ceil(100) as u32;
             let spec = Spec { qlen, total: qlen as u32, need, min, filter: Filter::Tokens };
             gram_lists(conn, q, &q.classes).and_then(|grams| {
-                candidates(conn, &Preloaded::default(), &grams, &spec, &need_by_length(&spec), &mut scratch)
+                let found =
+                    candidates(conn, &Preloaded::default(), &grams, &spec, &need_by_length(&spec), &mut scratch)?;
+                Ok(found.into_iter().map(|(b, v, _)| (b, v)).collect())
             })
         }
     })?;
@@ -518,7 +569,18 @@ fn bigram_candidates(
             }
             left -= w;
         }
-        plans.push((lists, spec, own));
+        // A chunk filter's survivors are checked against all the pairs too (below).
+        let pair_lists: Vec<Gram> = if matches!(spec.filter, Filter::Chunks) {
+            let mut all: Vec<Gram> = weights
+                .iter()
+                .map(|(pair, &w)| (dfs[pair][i], index::bigram_key(q.lang.base(), *pair, bucket), w))
+                .collect();
+            all.sort_unstable();
+            all
+        } else {
+            Vec::new()
+        };
+        plans.push((lists, spec, own, pair_lists));
     }
     // The pairs some bucket admits from: all their buckets in one range scan each (a
     // descent of the B-tree per list was the larger part of the time).
@@ -531,8 +593,14 @@ fn bigram_candidates(
         })?;
     }
     let mut all = Vec::new();
-    for (lists, spec, own) in &plans {
-        all.extend(candidates(conn, &pre, lists, spec, own, scratch)?);
+    let pair_spec = Spec { need: 0, ..spec };
+    for (lists, spec, own, pair_lists) in &plans {
+        let found = candidates(conn, &pre, lists, spec, own, scratch)?;
+        if pair_lists.is_empty() {
+            all.extend(found.into_iter().map(|(b, v, _)| (b, v)));
+        } else {
+            all.extend(confirm_pairs(conn, &pre, found, pair_lists, &pair_spec)?);
+        }
     }
     all.sort_unstable_by(|a, b| b.cmp(a));
     Ok(all)
@@ -629,7 +697,7 @@ impl Spec {
     }
 }
 
-/// Candidates with their bound (≥ `min`), best bound first. `grams` are (document
+/// Candidates with their bound (≥ `min`) and token count, best bound first. `grams` are (document
 /// frequency, key, weight in the query), rarest first; `need_of` is [`need_by_length`]
 /// (lengths whose postings are not in `grams` may be [`NONE`]), `spec.need` its least.
 fn candidates(
@@ -639,7 +707,7 @@ fn candidates(
     spec: &Spec,
     need_of: &[u32],
     scratch: &mut Scratch,
-) -> Result<Vec<(u8, u32)>> {
+) -> Result<Vec<(u8, u32, u8)>> {
     let (need, min) = (spec.need, spec.min);
     let mut remaining = spec.total;
     // Every id counted is on a list read while admitting.
@@ -653,46 +721,16 @@ fn candidates(
     }
     let counts = scratch;
     counts.reset(expected);
-    // The candidates admitted so far, sorted: lists are merged with them
-    // when a posting cannot admit a new candidate (a probe of the counters per posting
-    // missed the cache on nearly every id).
-    let mut alive: Vec<u32> = Vec::new();
+    // The ids admitted, in the order they came.
     let mut fresh: Vec<u32> = Vec::new();
-    let mut merged: Vec<u32> = Vec::new();
     let mut next = 0;
     // Admission: while an unseen variant of some length could still reach its need with
     // this gram and the ones after it, the variants of that length on the list are
-    // candidates.
-    let max_need = need_of.iter().copied().filter(|&n| n != NONE).max().unwrap_or(NONE);
-    // Merge the ids first seen since the last merge into `alive` (sequential: the ids are
-    // sorted, never probed in the counters).
-    let merge = |alive: &mut Vec<u32>, fresh: &mut Vec<u32>, merged: &mut Vec<u32>| {
-        fresh.sort_unstable();
-        merged.clear();
-        let (mut a, mut b) = (0, 0);
-        while a < alive.len() || b < fresh.len() {
-            if b == fresh.len() || (a < alive.len() && alive[a] < fresh[b]) {
-                merged.push(alive[a]);
-                a += 1;
-            } else {
-                merged.push(fresh[b]);
-                b += 1;
-            }
-        }
-        std::mem::swap(alive, merged);
-        fresh.clear();
-    };
+    // candidates; the other postings only count for the candidates already admitted.
     while next < grams.len() && remaining >= need {
         let (df, key, w) = grams[next];
         next += 1;
-        if remaining < max_need && !fresh.is_empty() {
-            // Some lengths admit no more: their postings are merged with `alive` below.
-            merge(&mut alive, &mut fresh, &mut merged);
-        }
-        // A list much shorter than the candidates is cheaper to probe than to merge.
-        let probe = (df as usize) * PROBE_RATIO < alive.len();
         if df > 0 {
-            let mut i = 0;
             pre.for_each_posting(conn, key, |v, len| {
                 let n = need_of[usize::from(len)];
                 if n == NONE {
@@ -702,34 +740,32 @@ fn candidates(
                     if counts.add(v, w, len) {
                         fresh.push(v);
                     }
-                } else if probe {
-                    // Only a candidate admitted from an earlier list can count this one,
-                    // and every such candidate is in `alive` (no pruning before the end).
-                    counts.bump(v, w);
                 } else {
-                    while i < alive.len() && alive[i] < v {
-                        i += 1;
-                    }
-                    if i < alive.len() && alive[i] == v {
-                        counts.bump(v, w);
-                    }
+                    counts.bump_if_seen(v, w);
                 }
                 true
             })?;
         }
         remaining -= w;
     }
-    merge(&mut alive, &mut fresh, &mut merged);
     // From here on the candidates only shrink: their counts move out of the table into a
     // vector in id order, which later lists are merged with sequentially.
-    let mut alive: Vec<(u32, u32, u8)> = alive
-        .iter()
-        .map(|&v| {
-            let (c, len) = counts.get(v);
-            (v, c, len)
-        })
-        .filter(|&(_, c, len)| c + remaining >= need_of[usize::from(len)])
-        .collect();
+    // The table is read in slot order (sequential) unless the candidates fill few of its
+    // slots (when lists of lengths that soon stopped admitting sized it).
+    let keep = |&(_, c, len): &(u32, u32, u8)| c + remaining >= need_of[usize::from(len)];
+    let mut alive: Vec<(u32, u32, u8)> = if fresh.len() * 8 < counts.slots() {
+        fresh
+            .iter()
+            .map(|&v| {
+                let (c, len) = counts.get(v);
+                (v, c, len)
+            })
+            .filter(keep)
+            .collect()
+    } else {
+        counts.entries().filter(keep).collect()
+    };
+    alive.sort_unstable_by_key(|a| a.0);
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out.
     while next < grams.len() && !alive.is_empty() {
@@ -765,8 +801,62 @@ fn candidates(
         remaining -= w;
         alive.retain(|&(_, c, len)| c + remaining >= need_of[usize::from(len)]);
     }
+    let mut cands: Vec<(u8, u32, u8)> = alive
+        .iter()
+        .map(|&(v, c, len)| (spec.bound(c + remaining, len), v, len))
+        .filter(|&(b, _, _)| b >= min)
+        .collect();
+    cands.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(cands)
+}
+
+/// The survivors of a chunk filter (bound, id, token count) checked against every pair of
+/// the query in their bucket: the pair count is a second exact bound ([`Filter::Bigrams`]),
+/// and the two filters' bounds are loose on different candidates. Measured at 1M units:
+/// two thirds of the candidates verified came from chunk buckets, and most of those share
+/// chunks with the query but too few of its pairs (a common pair in the wrong place).
+/// `lists` are the bucket's pair lists rarest first; like the refinement, they are read
+/// while cheap compared with verifying the candidates they may rule out. Best bound first.
+fn confirm_pairs(
+    conn: &Connection,
+    pre: &Preloaded,
+    found: Vec<(u8, u32, u8)>,
+    lists: &[Gram],
+    spec: &Spec,
+) -> Result<Vec<(u8, u32)>> {
+    // (id, shared pairs, token count, chunk bound), in id order.
+    let mut alive: Vec<(u32, u32, u8, u8)> = found.iter().map(|&(b, v, len)| (v, 0, len, b)).collect();
+    alive.sort_unstable_by_key(|a| a.0);
+    let mut remaining = spec.total;
+    for &(df, key, w) in lists {
+        if alive.is_empty() || df as usize > REFINE_PER_CANDIDATE * alive.len() {
+            break;
+        }
+        if df > 0 {
+            let mut i = 0;
+            let probe = (df as usize) * PROBE_RATIO < alive.len();
+            pre.for_each_posting(conn, key, |v, _| {
+                if probe {
+                    i += alive[i..].partition_point(|a| a.0 < v);
+                } else {
+                    while i < alive.len() && alive[i].0 < v {
+                        i += 1;
+                    }
+                }
+                if i == alive.len() {
+                    return false;
+                }
+                if alive[i].0 == v {
+                    alive[i].1 += w;
+                }
+                true
+            })?;
+        }
+        remaining -= w;
+        alive.retain(|&(_, c, len, _)| spec.bound(c + remaining, len) >= spec.min);
+    }
     let mut cands: Vec<(u8, u32)> =
-        alive.iter().map(|&(v, c, len)| (spec.bound(c + remaining, len), v)).filter(|&(b, _)| b >= min).collect();
+        alive.iter().map(|&(v, c, len, b)| (b.min(spec.bound(c + remaining, len)), v)).collect();
     cands.sort_unstable_by(|a, b| b.cmp(a));
     Ok(cands)
 }
