@@ -396,14 +396,78 @@ enum Filter {
     Chunks,
 }
 
+/// The thresholds of first, cheaper searches, tried in turn when admitting candidates at
+/// the threshold asked for would read more than [`ADMISSION_BUDGET`] postings.
+const FIRST_TRIES: [u8; 2] = [95, 90];
+
+/// Postings a search may admit from before [`FIRST_TRIES`] are tried: about ten times
+/// what a Japanese lookup in the 1M-unit bench memory reads (~21k).
+pub(super) const ADMISSION_BUDGET: u64 = 200_000;
+
+#[cfg(not(test))]
+fn admission_budget() -> u64 {
+    ADMISSION_BUDGET
+}
+
+#[cfg(test)]
+thread_local! {
+    /// [`ADMISSION_BUDGET`]; the contract tests also run with 0, so that every search
+    /// goes through the first tries.
+    pub(super) static TEST_BUDGET: std::cell::Cell<u64> = const { std::cell::Cell::new(ADMISSION_BUDGET) };
+}
+
+#[cfg(test)]
+fn admission_budget() -> u64 {
+    TEST_BUDGET.with(|b| b.get())
+}
+
 /// The exact top-k through the index.
+///
+/// In a memory of formulaic sentences (thousands of stored sources within 75 % of the
+/// query, e.g. the same report with other numbers, which are placeables) the count filter
+/// at 75 % admits from lists of millions of postings. Then the search first runs at 95,
+/// then at 90 ([`FIRST_TRIES`]), whose filters need far more shared grams and so read far
+/// fewer postings. A try that fills `limit` is the answer: every stored source scoring at
+/// least its threshold was admitted and verified, so anything it missed scores below the
+/// k-th match (a score is never above the base score the filters bound, ties included).
+/// Otherwise the next runs, skipping the matches already found, and at last `min`.
 pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>> {
     let min = p.min_score.max(1);
     let mut top = TopK { limit: p.limit, min, hits: Vec::new() };
-    let qlen = q.classes.len();
-    if qlen == 0 || p.limit == 0 {
+    if q.classes.is_empty() || p.limit == 0 {
         return Ok(Vec::new());
     }
+    let budget = (min < FIRST_TRIES[1]).then(admission_budget);
+    if search_at(conn, q, p.to, &mut top, &[], budget)? {
+        return Ok(top.hits);
+    }
+    let mut found: Vec<u32> = Vec::new();
+    for t in FIRST_TRIES.into_iter().filter(|&t| t > min) {
+        let mut first = TopK { limit: p.limit, min: t, hits: std::mem::take(&mut top.hits) };
+        search_at(conn, q, p.to, &mut first, &found, None)?;
+        if first.hits.len() == p.limit {
+            return Ok(first.hits);
+        }
+        found = first.hits.iter().map(|h| h.variant as u32).collect();
+        top.hits = first.hits;
+    }
+    search_at(conn, q, p.to, &mut top, &found, None)?;
+    Ok(top.hits)
+}
+
+/// One search at `top.min`: admit candidates through the index and verify them, in
+/// decreasing order of their bound, into `top`; `found` are variants already in `top`.
+/// `false`, having verified nothing, when admission would read more than `budget` postings.
+fn search_at(
+    conn: &Connection,
+    q: &Query,
+    to: &Lang,
+    top: &mut TopK,
+    found: &[u32],
+    budget: Option<u64>,
+) -> Result<bool> {
+    let min = top.min;
+    let qlen = q.classes.len();
     // Edits a match at `min` can have: d ≤ (100 − min)/100 × longer, and the longer is at
     // most 100/min × |q| (length filter).
     let dmax = (100 - usize::from(min)) * qlen / usize::from(min);
@@ -411,29 +475,48 @@ pub fn indexed(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<Hit>>
     let cands = SCRATCH.with(|scratch| {
         let mut scratch = scratch.borrow_mut();
         if q.granularity == Granularity::Chars && bigram_need >= 2 {
-            bigram_candidates(conn, q, min, bigram_need as u32, &mut scratch)
+            bigram_candidates(conn, q, min, bigram_need as u32, budget, &mut scratch)
         } else {
             let need = (usize::from(min) * qlen).div_ceil(100) as u32;
             let spec = Spec { qlen, total: qlen as u32, need, min, filter: Filter::Tokens };
-            gram_lists(conn, q, &q.classes).and_then(|grams| {
-                let found =
-                    candidates(conn, &Preloaded::default(), &grams, &spec, &need_by_length(&spec), &mut scratch)?;
-                Ok(found.into_iter().map(|(b, v, _)| (b, v)).collect())
-            })
+            let grams = gram_lists(conn, q, &q.classes)?;
+            if budget.is_some_and(|b| admission_cost(&grams, spec.total, need) > b) {
+                return Ok(None);
+            }
+            let found = candidates(conn, &Preloaded::default(), &grams, &spec, &need_by_length(&spec), &mut scratch)?;
+            Ok(Some(found.into_iter().map(|(b, v, _)| (b, v)).collect()))
         }
     })?;
+    let Some(cands) = cands else { return Ok(false) };
     let mut stmt = conn.prepare_cached("SELECT lang, norm FROM variant WHERE id = ?1")?;
     for (bound, vid) in cands {
         let floor = top.floor();
         if bound < floor {
             break;
         }
+        if found.contains(&vid) {
+            continue;
+        }
         let (tag, norm): (String, String) = stmt.query_row([vid], |r| Ok((r.get(0)?, r.get(1)?)))?;
         if let Some(hit) = evaluate(conn, q, i64::from(vid), &tag, norm, floor)? {
-            consider(conn, &mut top, hit, p.to)?;
+            consider(conn, top, hit, to)?;
         }
     }
-    Ok(top.hits)
+    Ok(true)
+}
+
+/// Postings a count filter needing `need` of `total` grams admits from: a candidate shares
+/// at least one of the rarest lists until fewer than `need` grams are left after them.
+fn admission_cost(lists: &[Gram], total: u32, need: u32) -> u64 {
+    let (mut left, mut cost) = (total, 0u64);
+    for &(df, _, w) in lists {
+        if left < need {
+            break;
+        }
+        cost += u64::from(df);
+        left -= w;
+    }
+    cost
 }
 
 /// Shared bigrams every candidate reaching `min` has, whatever its length: the least the
@@ -481,13 +564,14 @@ fn bigram_candidates(
     q: &Query,
     min: u8,
     need: u32,
+    budget: Option<u64>,
     scratch: &mut Scratch,
-) -> Result<Vec<(u8, u32)>> {
+) -> Result<Option<Vec<(u8, u32)>>> {
     let qlen = q.classes.len();
     let pairs: Vec<u64> = q.classes.windows(2).map(|w| index::bigram_class(w[0], w[1])).collect();
     let spec = Spec { qlen, total: pairs.len() as u32, need, min, filter: Filter::Bigrams };
     let need_of = need_by_length(&spec);
-    let Some(first) = need_of.iter().position(|&n| n != NONE) else { return Ok(Vec::new()) };
+    let Some(first) = need_of.iter().position(|&n| n != NONE) else { return Ok(Some(Vec::new())) };
     let last = need_of.iter().rposition(|&n| n != NONE).unwrap_or(first);
     let (b0, b1) = (index::length_bucket(first as u8), index::length_bucket(last as u8));
     let weigh = |grams: &mut dyn Iterator<Item = u64>| {
@@ -525,6 +609,7 @@ fn bigram_candidates(
     // filters whose every length needs a shared gram, the one admitting from the fewest
     // postings.
     let mut plans = Vec::with_capacity(width);
+    let mut planned = 0u64;
     let mut read: HashMapId<i64, ()> = HashMapId::default();
     for (i, bucket) in (b0..=b1).enumerate() {
         let mut best: Option<(u64, Vec<Gram>, Spec, Vec<u32>)> = None;
@@ -546,19 +631,13 @@ fn bigram_candidates(
                 .map(|(pair, &w)| (dfs[pair][i], index::bigram_key(q.lang.base(), *pair, bucket), w))
                 .collect();
             lists.sort_unstable();
-            let (mut left, mut cost) = (spec.total, 0u64);
-            for &(df, _, w) in &lists {
-                if left < need {
-                    break;
-                }
-                cost += u64::from(df);
-                left -= w;
-            }
+            let cost = admission_cost(&lists, spec.total, need);
             if best.as_ref().is_none_or(|b| cost < b.0) {
                 best = Some((cost, lists, Spec { need, ..spec }, own));
             }
         }
-        let Some((_, lists, spec, own)) = best else { continue };
+        let Some((cost, lists, spec, own)) = best else { continue };
+        planned += cost;
         let mut left = spec.total;
         for &(df, key, w) in &lists {
             if left < spec.need {
@@ -582,6 +661,9 @@ fn bigram_candidates(
         };
         plans.push((lists, spec, own, pair_lists));
     }
+    if budget.is_some_and(|b| planned > b) {
+        return Ok(None);
+    }
     // The pairs some bucket admits from: all their buckets in one range scan each (a
     // descent of the B-tree per list was the larger part of the time).
     let mut pre = Preloaded::default();
@@ -603,7 +685,7 @@ fn bigram_candidates(
         }
     }
     all.sort_unstable_by(|a, b| b.cmp(a));
-    Ok(all)
+    Ok(Some(all))
 }
 
 /// Posting lists copied out of the database by range scans, by key.

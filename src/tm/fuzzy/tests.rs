@@ -172,6 +172,31 @@ fn ja_sentence() -> impl Strategy<Value = String> {
     proptest::collection::vec(proptest::sample::select(CHARS), 1..30).prop_map(|c| c.into_iter().collect())
 }
 
+#[test]
+fn first_tries_at_95_and_90_neither_lose_nor_repeat_a_match() {
+    // Two exact copies (found by the try at 95, which does not fill the limit), nothing
+    // between 90 and 95, and matches near 80 that only the search at `min` admits.
+    let query = "東京都の今年の人口は前年より少し増えたと発表した。";
+    let mut sources = vec![query.to_string(), query.to_string()];
+    sources.extend(
+        ["大阪府", "京都府", "北海道", "沖縄県"].map(|p| query.replacen("東京都の今年", &format!("{p}の昨年"), 1)),
+    );
+    sources.push("まったく別の文です。".to_string());
+    for budget in [search::ADMISSION_BUDGET, 0] {
+        search::TEST_BUDGET.with(|b| b.set(budget));
+        let tm = memory(sources.iter().enumerate().map(|(i, s)| unit(("ja", s), ("en", &format!("t{i}")))).collect());
+        let got = look(&tm, query, "ja", "en", 75);
+        search::TEST_BUDGET.with(|b| b.set(search::ADMISSION_BUDGET));
+        let scores: Vec<u8> = got.iter().map(|m| m.score).collect();
+        assert_eq!(scores.len(), 5, "budget {budget}: {scores:?}");
+        assert_eq!(&scores[..2], [100, 100], "budget {budget}");
+        assert!(scores[2..].iter().all(|&s| (75..90).contains(&s)), "budget {budget}: {scores:?}");
+        let mut units: Vec<i64> = got.iter().map(|m| m.unit).collect();
+        units.dedup();
+        assert_eq!(units.len(), 5, "budget {budget}: a match repeated");
+    }
+}
+
 fn check_contract(sources: &[String], queries: &[String], from: &str, min: u8, limit: usize) {
     let to = if from == "en" { "ja" } else { "en" };
     let units: Vec<Unit> = sources
@@ -187,9 +212,19 @@ fn check_contract(sources: &[String], queries: &[String], from: &str, min: u8, l
     let (f, t) = (l(from), l(to));
     for text in queries {
         let q = Lookup { text, from: &f, to: &t, min_score: min, limit };
-        let got = tm.lookup(&q).unwrap();
         let brute = tm.lookup_brute_force(&q).unwrap();
-        assert_eq!(summary(&got), summary(&brute), "query {text:?} min {min} limit {limit}");
+        // Also with no admission budget: every search then starts with the first tries at
+        // 95 and 90 (what a memory of formulaic sentences gets).
+        for budget in [search::ADMISSION_BUDGET, 0] {
+            search::TEST_BUDGET.with(|b| b.set(budget));
+            let got = tm.lookup(&q);
+            search::TEST_BUDGET.with(|b| b.set(search::ADMISSION_BUDGET));
+            assert_eq!(
+                summary(&got.unwrap()),
+                summary(&brute),
+                "query {text:?} min {min} limit {limit} budget {budget}"
+            );
+        }
     }
 }
 
