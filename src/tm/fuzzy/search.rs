@@ -426,7 +426,7 @@ fn admission_budget() -> u64 {
 /// In a memory of formulaic sentences (thousands of stored sources within 75 % of the
 /// query, e.g. the same report with other numbers, which are placeables) the count filter
 /// at 75 % admits from lists of millions of postings. Then the search first runs at 95,
-/// then at 90 ([`FIRST_TRIES`]), whose filters need far more shared grams and so read far
+/// then at 90 (`FIRST_TRIES`), whose filters need far more shared grams and so read far
 /// fewer postings. A try that fills `limit` is the answer: every stored source scoring at
 /// least its threshold was admitted and verified, so anything it missed scores below the
 /// k-th match (a score is never above the base score the filters bound, ties included).
