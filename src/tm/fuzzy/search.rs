@@ -731,6 +731,18 @@ fn need_by_length(spec: &Spec) -> Vec<u32> {
         .collect()
 }
 
+/// Least edits between a query of `q` tokens and a stored source of `c` tokens that share
+/// at most `shared` of the query's `q − n + 1` token n-grams (q-gram lemma): a substitution
+/// or a deletion destroys at most `n` of them and an insertion at most `n − 1`, so
+/// `lost ≤ n·d − ins`, and a source `c − q` tokens longer needs that many insertions.
+/// Only `n = 2` filters (the index posts pairs); `n = 3` is kept for the arithmetic of
+/// trigrams (README "Fuzzy matching": at 75 % they must be shared far less, 8 of a
+/// 40-token query's 38 against 19 of its 39 pairs, which is why they were not built).
+fn qgram_edits(n: usize, q: usize, shared: usize, c: usize) -> usize {
+    let lost = (q + 1).saturating_sub(n).saturating_sub(shared);
+    (lost + c.saturating_sub(q)).div_ceil(n)
+}
+
 /// The counting filter's parameters.
 #[derive(Clone, Copy)]
 struct Spec {
@@ -763,10 +775,7 @@ impl Spec {
                 if len == 255 {
                     100
                 } else {
-                    // lost ≤ 2·subs + 2·dels + ins = 2d − ins, and ins ≥ c − q.
-                    let lost = (q - 1).saturating_sub(shared as usize);
-                    let edits = (lost + c.saturating_sub(q)).div_ceil(2);
-                    score::base_score(edits, q, c)
+                    score::base_score(qgram_edits(2, q, shared as usize, c), q, c)
                 }
             }
             Filter::Chunks if len == 255 => 100,
@@ -979,6 +988,39 @@ mod tests {
         weights.iter().filter(|(k, _)| have.contains(k)).map(|(_, &w)| w).sum()
     }
 
+    /// [`shared`] for n-grams of any length.
+    fn shared_n(n: usize, q: &[u64], c: &[u64]) -> usize {
+        let mut weights: std::collections::HashMap<&[u64], usize> = std::collections::HashMap::new();
+        for w in q.windows(n) {
+            *weights.entry(w).or_insert(0) += 1;
+        }
+        let have: std::collections::HashSet<&[u64]> = c.windows(n).collect();
+        weights.iter().filter(|(k, _)| have.contains(*k)).map(|(_, &w)| w).sum()
+    }
+
+    /// Shared n-grams a stored source of any length the 75 % length filter keeps needs
+    /// with a query of `q` tokens (the least over those lengths).
+    fn need_at_75(n: usize, q: usize) -> usize {
+        (0..255usize)
+            .filter(|&c| score::base_score(q.abs_diff(c), q, c) >= 75)
+            .filter_map(|c| (0..=q + 1 - n).find(|&x| score::base_score(qgram_edits(n, q, x, c), q, c) >= 75))
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// The arithmetic that decided against trigrams: at 75 % a source must share about half
+    /// of the query's pairs but only a fifth of its trigrams, and a short query's trigram
+    /// need drops below the two shared grams a filter needs.
+    #[test]
+    fn trigrams_must_be_shared_far_less_than_pairs_at_75() {
+        assert_eq!((need_at_75(2, 40), need_at_75(3, 40)), (19, 8));
+        assert_eq!((need_at_75(2, 20), need_at_75(3, 20)), (9, 3));
+        assert_eq!((need_at_75(2, 12), need_at_75(3, 12)), (5, 1));
+        assert_eq!((need_at_75(2, 80), need_at_75(3, 80)), (39, 18));
+        // The pair need agrees with what the lookup uses.
+        assert_eq!(bigram_need(40, 75, 0), 19);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
@@ -992,6 +1034,18 @@ mod tests {
             let spec = Spec { qlen: q.len(), total: (q.len() - 1) as u32, need: 0, min: 1, filter: Filter::Bigrams };
             let real = score::base_score(Pattern::new(&q).distance(&c), q.len(), c.len());
             prop_assert!(spec.bound(shared(&q, &c), c.len() as u8) >= real);
+        }
+
+        /// The q-gram lemma behind the pair filter holds for trigrams too: the edits it
+        /// proves never exceed the true distance.
+        #[test]
+        fn trigram_edits_are_a_lower_bound(
+            q in proptest::collection::vec(0u64..4, 3..30),
+            c in proptest::collection::vec(0u64..4, 0..40),
+        ) {
+            let real = Pattern::new(&q).distance(&c);
+            prop_assert!(qgram_edits(3, q.len(), shared_n(3, &q, &c), c.len()) <= real);
+            prop_assert!(qgram_edits(2, q.len(), shared_n(2, &q, &c), c.len()) <= real);
         }
 
         /// The chunk bound never falls below the true score, from either starting token.
