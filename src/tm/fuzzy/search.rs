@@ -865,30 +865,7 @@ fn candidates(
             break;
         }
         next += 1;
-        // A list much shorter than the candidates is cheaper to search them for.
-        let probe = (df as usize) * PROBE_RATIO < alive.len();
-        if df > 0 {
-            let mut i = 0;
-            pre.for_each_posting(conn, key, |v, _| {
-                if probe {
-                    let at = alive.partition_point(|a| a.0 < v);
-                    if let Some(a) = alive.get_mut(at).filter(|a| a.0 == v) {
-                        a.1 += w;
-                    }
-                    return true;
-                }
-                while alive[i].0 < v {
-                    i += 1;
-                    if i == alive.len() {
-                        return false;
-                    }
-                }
-                if alive[i].0 == v {
-                    alive[i].1 += w;
-                }
-                true
-            })?;
-        }
+        count_in_list(conn, pre, (df, key, w), &mut alive)?;
         remaining -= w;
         alive.retain(|&(_, c, len)| c + remaining >= need_of[usize::from(len)]);
     }
@@ -899,6 +876,58 @@ fn candidates(
         .collect();
     cands.sort_unstable_by(|a, b| b.cmp(a));
     Ok(cands)
+}
+
+/// A candidate being counted: its variant id first, its count of shared grams second.
+trait Counted {
+    fn id(&self) -> u32;
+    fn count(&mut self) -> &mut u32;
+}
+
+impl Counted for (u32, u32, u8) {
+    fn id(&self) -> u32 {
+        self.0
+    }
+    fn count(&mut self) -> &mut u32 {
+        &mut self.1
+    }
+}
+
+impl Counted for (u32, u32, u8, u8) {
+    fn id(&self) -> u32 {
+        self.0
+    }
+    fn count(&mut self) -> &mut u32 {
+        &mut self.1
+    }
+}
+
+/// Add the gram's weight to the count of each candidate of `alive` (sorted by id) that its
+/// list posts. A list much shorter than the candidates searches them for each of its ids;
+/// a longer one is merged with them.
+fn count_in_list<T: Counted>(conn: &Connection, pre: &Preloaded, gram: Gram, alive: &mut [T]) -> Result<()> {
+    let (df, key, w) = gram;
+    if df == 0 || alive.is_empty() {
+        return Ok(());
+    }
+    let probe = (df as usize) * PROBE_RATIO < alive.len();
+    let mut i = 0;
+    pre.for_each_posting(conn, key, |v, _| {
+        if probe {
+            i += alive[i..].partition_point(|a| a.id() < v);
+        } else {
+            while i < alive.len() && alive[i].id() < v {
+                i += 1;
+            }
+        }
+        if i == alive.len() {
+            return false;
+        }
+        if alive[i].id() == v {
+            *alive[i].count() += w;
+        }
+        true
+    })
 }
 
 /// The survivors of a chunk filter (bound, id, token count) checked against every pair of
@@ -923,26 +952,7 @@ fn confirm_pairs(
         if alive.is_empty() || df as usize > REFINE_PER_CANDIDATE * alive.len() {
             break;
         }
-        if df > 0 {
-            let mut i = 0;
-            let probe = (df as usize) * PROBE_RATIO < alive.len();
-            pre.for_each_posting(conn, key, |v, _| {
-                if probe {
-                    i += alive[i..].partition_point(|a| a.0 < v);
-                } else {
-                    while i < alive.len() && alive[i].0 < v {
-                        i += 1;
-                    }
-                }
-                if i == alive.len() {
-                    return false;
-                }
-                if alive[i].0 == v {
-                    alive[i].1 += w;
-                }
-                true
-            })?;
-        }
+        count_in_list(conn, pre, (df, key, w), &mut alive)?;
         remaining -= w;
         alive.retain(|&(_, c, len, _)| spec.bound(c + remaining, len) >= spec.min);
     }
