@@ -307,14 +307,12 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
 
 /// The first id of an [`encode`]d list (its first delta, taken from 0).
 fn first_id(bytes: &[u8]) -> u32 {
-    let mut v = 0u32;
-    for (i, &b) in bytes.iter().enumerate() {
-        v |= u32::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            break;
-        }
-    }
-    v
+    let mut first = 0;
+    decode_until(bytes, |v, _| {
+        first = v;
+        false
+    });
+    first
 }
 
 /// An [`encode`]d list re-based to follow a list whose last id is `after`: its first delta
