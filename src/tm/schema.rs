@@ -85,10 +85,10 @@ mod tests {
         assert_eq!(v, VERSION);
     }
 
-    #[test]
-    fn migrating_from_version_1_builds_the_fuzzy_index() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        create_at_version(&conn, 1);
+    /// A memory at schema `version` holding one unit: "The cat sat." and "猫が座った。".
+    fn cat_unit_at_version(version: usize) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        create_at_version(&conn, version);
         conn.execute_batch(
             "INSERT INTO unit (id, key) VALUES (1, x'01');
              INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
@@ -96,6 +96,12 @@ mod tests {
                         (2, 1, 'ja', 'ja', '猫が座った。', '猫が座った。', 0);",
         )
         .unwrap();
+        conn
+    }
+
+    #[test]
+    fn migrating_from_version_1_builds_the_fuzzy_index() {
+        let mut conn = cat_unit_at_version(1);
         migrate(&mut conn).unwrap();
         let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, VERSION);
@@ -113,15 +119,7 @@ mod tests {
     fn migrating_from_version_2_buckets_the_character_pairs() {
         use crate::lang::Lang;
         use crate::tm::index::{bigram_class, bigram_key, doc_freq, gram_key, length_bucket};
-        let mut conn = Connection::open_in_memory().unwrap();
-        create_at_version(&conn, 2);
-        conn.execute_batch(
-            "INSERT INTO unit (id, key) VALUES (1, x'01');
-             INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
-                 VALUES (1, 1, 'en', 'en', 'The cat sat.', 'the cat sat.', 0),
-                        (2, 1, 'ja', 'ja', '猫が座った。', '猫が座った。', 0);",
-        )
-        .unwrap();
+        let mut conn = cat_unit_at_version(2);
         // The schema-2 index of the Japanese variant: one unbucketed row per pair.
         let ja = Lang::parse("ja").unwrap();
         let toks = crate::tm::fuzzy::tokenize::tokenize("猫が座った。", crate::tm::fuzzy::tokenize::Granularity::Chars);
