@@ -25,19 +25,19 @@ const REFINE_PER_CANDIDATE: usize = 200;
 /// stepping over a few dozen sorted ids).
 const PROBE_RATIO: usize = 16;
 
-/// Shared-gram counters of one [`candidates`] search, by variant id: an open-addressing
-/// table sized to the lists that admit candidates, so it stays in the CPU cache (an array
-/// indexed by variant id, megabytes at a million units, missed the cache on nearly every
-/// posting: half of a Japanese lookup's time).
+/// Shared-gram counters of one [`candidates`] search: the candidates in a dense vector, in
+/// the order they were admitted, found by id through an open-addressing table of slots
+/// sized to the candidates (not to the lists: an array indexed by variant id, megabytes at
+/// a million units, missed the cache on nearly every posting, half of a Japanese lookup's
+/// time; a table sized to the admission lists' postings was mostly empty, and clearing and
+/// scanning it cost more than the counting it served).
 #[derive(Default)]
 struct Scratch {
-    /// Variant id + 1 per slot, 0 when empty.
-    keys: Vec<u64>,
-    /// Shared grams of the slot's variant.
-    counts: Vec<u32>,
-    /// Its token count.
-    lens: Vec<u8>,
-    used: usize,
+    /// Per slot: 0 when empty, else (variant id + 1) in the high half and the candidate's
+    /// index in `cands` in the low half, so a probe reads one word.
+    slots: Vec<u64>,
+    /// (variant id, shared grams, token count) of every candidate, in admission order.
+    cands: Vec<(u32, u32, u8)>,
     /// 64 − log2 of the slot count (multiplicative hashing keeps the top bits).
     shift: u32,
     /// One bit per hashed id, set for every id in the table: a posting of a variant that is
@@ -46,39 +46,66 @@ struct Scratch {
     seen: Vec<u64>,
     /// 64 − log2 of the bit count.
     seen_shift: u32,
+    /// The largest candidate id after [`Scratch::retain`] (a list read to refine counts
+    /// is read no further).
+    last: u32,
 }
 
 impl Scratch {
-    /// Empty the table, with room for `expected` variants at most half full.
-    fn reset(&mut self, expected: usize) {
-        // About 16 bits per id at most (a few percent of false positives), 512 bytes at
-        // least, 256 KB at most: it stays in the first or second level cache.
-        let bits = (expected.max(1) * 16).next_power_of_two().clamp(1 << 12, 1 << 21);
+    /// Empty the table for a search whose admission lists hold `postings` postings.
+    fn reset(&mut self, postings: usize) {
+        // About 16 bits per posting at most (a few percent of false positives among the
+        // candidates, about a third of the postings), 512 bytes at least, 256 KB at most:
+        // it stays in the first or second level cache.
+        let bits = (postings.max(1) * 16).next_power_of_two().clamp(1 << 12, 1 << 21);
         self.seen.clear();
         self.seen.resize(bits / 64, 0);
         self.seen_shift = 64 - bits.trailing_zeros();
-        self.resize_table(expected);
+        self.cands.clear();
+        // Measured at 1M units: about a third of the postings admit a candidate; the table
+        // grows when more do.
+        self.resize_slots((postings / 2).max(64).next_power_of_two());
     }
 
-    /// Empty the table alone (not `seen`).
-    fn resize_table(&mut self, expected: usize) {
-        let slots = (expected.max(32) * 2).next_power_of_two();
-        self.keys.clear();
-        self.keys.resize(slots, 0);
-        self.counts.resize(slots, 0);
-        self.lens.resize(slots, 0);
-        self.used = 0;
-        self.shift = 64 - slots.trailing_zeros();
+    /// Keep the candidates whose (shared grams, token count) pass `keep`, in a table and a
+    /// bit filter sized to them.
+    fn retain(&mut self, keep: impl Fn(u32, u8) -> bool) {
+        self.cands.retain(|&(_, c, len)| keep(c, len));
+        let n = self.cands.len();
+        let bits = (n.max(1) * 16).next_power_of_two().clamp(1 << 12, 1 << 21);
+        self.seen.clear();
+        self.seen.resize(bits / 64, 0);
+        self.seen_shift = 64 - bits.trailing_zeros();
+        self.last = 0;
+        for i in 0..n {
+            let id = self.cands[i].0;
+            let bit = self.seen_bit(id);
+            self.seen[bit / 64] |= 1 << (bit % 64);
+            self.last = self.last.max(id);
+        }
+        self.resize_slots((n * 2).max(64).next_power_of_two());
+    }
+
+    /// Empty slots, `n` of them (a power of two), and index `cands` into them.
+    fn resize_slots(&mut self, n: usize) {
+        self.slots.clear();
+        self.slots.resize(n, 0);
+        self.shift = 64 - n.trailing_zeros();
+        for i in 0..self.cands.len() {
+            let id = self.cands[i].0;
+            let s = self.slot(id);
+            self.slots[s] = (u64::from(id) + 1) << 32 | i as u64;
+        }
     }
 
     /// The slot holding `id`, or the empty slot where it would go.
     #[inline]
     fn slot(&self, id: u32) -> usize {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let key = u64::from(id) + 1;
         let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
         loop {
-            let k = self.keys[i];
+            let k = self.slots[i] >> 32;
             if k == key || k == 0 {
                 return i;
             }
@@ -86,25 +113,23 @@ impl Scratch {
         }
     }
 
-    /// Add `w` to the count of `id`, which is inserted with token count `len` when new
-    /// (then returns true).
+    /// Add `w` to the count of `id`, which is admitted with token count `len` when new.
     #[inline]
-    fn add(&mut self, id: u32, w: u32, len: u8) -> bool {
-        let i = self.slot(id);
-        if self.keys[i] != 0 {
-            self.counts[i] = self.counts[i].saturating_add(w);
-            return false;
+    fn add(&mut self, id: u32, w: u32, len: u8) {
+        let s = self.slot(id);
+        let slot = self.slots[s];
+        if slot != 0 {
+            let c = &mut self.cands[(slot & 0xffff_ffff) as usize].1;
+            *c = c.saturating_add(w);
+            return;
         }
-        self.keys[i] = u64::from(id) + 1;
-        self.counts[i] = w;
-        self.lens[i] = len;
-        self.used += 1;
+        self.slots[s] = (u64::from(id) + 1) << 32 | self.cands.len() as u64;
+        self.cands.push((id, w, len));
         let bit = self.seen_bit(id);
         self.seen[bit / 64] |= 1 << (bit % 64);
-        if self.used * 2 > self.keys.len() {
-            self.grow();
+        if self.cands.len() * 2 > self.slots.len() {
+            self.resize_slots(self.slots.len() * 2);
         }
-        true
     }
 
     /// The bit of `id` in `seen` (a hash other than the table's, so the two do not
@@ -114,59 +139,17 @@ impl Scratch {
         ((u64::from(id) + 1).wrapping_mul(0xd6e8_feb8_6659_fd93) >> self.seen_shift) as usize
     }
 
-    /// Add `w` to the count of `id` if it is in the table; most ids that are not are
+    /// Add `w` to the count of `id` if it is a candidate; most ids that are not are
     /// turned away by `seen` without a probe.
     #[inline]
     fn bump_if_seen(&mut self, id: u32, w: u32) {
         let bit = self.seen_bit(id);
         if self.seen[bit / 64] & (1 << (bit % 64)) != 0 {
-            self.bump(id, w);
-        }
-    }
-
-    /// Slots of the table.
-    fn slots(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// (id, shared grams, token count) of every variant in the table, in slot order
-    /// (sequential reads, where a lookup per id would probe at random).
-    fn entries(&self) -> impl Iterator<Item = (u32, u32, u8)> + '_ {
-        (0..self.keys.len())
-            .filter(|&i| self.keys[i] != 0)
-            .map(|i| ((self.keys[i] - 1) as u32, self.counts[i], self.lens[i]))
-    }
-
-    /// Add `w` to the count of `id` if it is in the table.
-    #[inline]
-    fn bump(&mut self, id: u32, w: u32) {
-        let i = self.slot(id);
-        if self.keys[i] != 0 {
-            self.counts[i] = self.counts[i].saturating_add(w);
-        }
-    }
-
-    /// (shared grams, token count) of `id`; (0, 0) when not counted.
-    #[inline]
-    fn get(&self, id: u32) -> (u32, u8) {
-        let i = self.slot(id);
-        if self.keys[i] == 0 { (0, 0) } else { (self.counts[i], self.lens[i]) }
-    }
-
-    /// Double the table (only when the lists held more postings than their document
-    /// frequencies said).
-    fn grow(&mut self) {
-        let old: Vec<(u64, u32, u8)> = (0..self.keys.len())
-            .filter(|&i| self.keys[i] != 0)
-            .map(|i| (self.keys[i], self.counts[i], self.lens[i]))
-            .collect();
-        self.resize_table(self.keys.len());
-        for (k, c, len) in old {
-            let i = self.slot((k - 1) as u32);
-            self.keys[i] = k;
-            self.counts[i] = c;
-            self.lens[i] = len;
-            self.used += 1;
+            let slot = self.slots[self.slot(id)];
+            if slot != 0 {
+                let c = &mut self.cands[(slot & 0xffff_ffff) as usize].1;
+                *c = c.saturating_add(w);
+            }
         }
     }
 }
@@ -812,8 +795,6 @@ fn candidates(
     }
     let counts = scratch;
     counts.reset(expected);
-    // The ids admitted, in the order they came.
-    let mut fresh: Vec<u32> = Vec::new();
     let mut next = 0;
     // Admission: while an unseen variant of some length could still reach its need with
     // this gram and the ones after it, the variants of that length on the list are
@@ -828,9 +809,7 @@ fn candidates(
                     return true;
                 }
                 if remaining >= n {
-                    if counts.add(v, w, len) {
-                        fresh.push(v);
-                    }
+                    counts.add(v, w, len);
                 } else {
                     counts.bump_if_seen(v, w);
                 }
@@ -839,37 +818,29 @@ fn candidates(
         }
         remaining -= w;
     }
-    // From here on the candidates only shrink: their counts move out of the table into a
-    // vector in id order, which later lists are merged with sequentially.
-    // The table is read in slot order (sequential) unless the candidates fill few of its
-    // slots (when lists of lengths that soon stopped admitting sized it).
-    let keep = |&(_, c, len): &(u32, u32, u8)| c + remaining >= need_of[usize::from(len)];
-    let mut alive: Vec<(u32, u32, u8)> = if fresh.len() * 8 < counts.slots() {
-        fresh
-            .iter()
-            .map(|&v| {
-                let (c, len) = counts.get(v);
-                (v, c, len)
-            })
-            .filter(keep)
-            .collect()
-    } else {
-        counts.entries().filter(keep).collect()
-    };
-    alive.sort_unstable_by_key(|a| a.0);
+    // From here on the candidates only shrink: they move into a vector in id order, which
+    // later lists are merged with sequentially.
+    counts.retain(|c, len| c + remaining >= need_of[usize::from(len)]);
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
-    // while a list costs less to read than verifying the candidates it may rule out.
-    while next < grams.len() && !alive.is_empty() {
+    // while a list costs less to read than verifying the candidates it may rule out. The
+    // candidates stay in the table (sorting them by id to merge them with the lists cost
+    // more than the bit filter and a probe for the few postings that may be candidates).
+    while next < grams.len() && !counts.cands.is_empty() {
         let (df, key, w) = grams[next];
-        if df as usize > REFINE_PER_CANDIDATE * alive.len() {
+        if df as usize > REFINE_PER_CANDIDATE * counts.cands.len() {
             break;
         }
         next += 1;
-        count_in_list(conn, pre, (df, key, w), &mut alive)?;
+        let last = counts.last;
+        pre.for_each_posting(conn, key, |v, _| {
+            counts.bump_if_seen(v, w);
+            v < last
+        })?;
         remaining -= w;
-        alive.retain(|&(_, c, len)| c + remaining >= need_of[usize::from(len)]);
+        counts.retain(|c, len| c + remaining >= need_of[usize::from(len)]);
     }
-    let mut cands: Vec<(u8, u32, u8)> = alive
+    let mut cands: Vec<(u8, u32, u8)> = counts
+        .cands
         .iter()
         .map(|&(v, c, len)| (spec.bound(c + remaining, len), v, len))
         .filter(|&(b, _, _)| b >= min)
@@ -882,15 +853,6 @@ fn candidates(
 trait Counted {
     fn id(&self) -> u32;
     fn count(&mut self) -> &mut u32;
-}
-
-impl Counted for (u32, u32, u8) {
-    fn id(&self) -> u32 {
-        self.0
-    }
-    fn count(&mut self) -> &mut u32 {
-        &mut self.1
-    }
 }
 
 impl Counted for (u32, u32, u8, u8) {
