@@ -40,8 +40,8 @@ const PROBE_RATIO: usize = 16;
 /// scanning it cost more than the counting it served).
 #[derive(Default)]
 struct Scratch {
-    /// Per slot: 0 when empty, else (variant id + 1) in the high half and the candidate's
-    /// index in `cands` in the low half, so a probe reads one word.
+    /// Per slot: [`EMPTY`], or the variant id in the high half and the candidate's index in
+    /// `cands` in the low half, so a probe reads one word.
     slots: Vec<u64>,
     /// (variant id, shared grams, token count) of every candidate, in admission order.
     cands: Vec<(u32, u32, u8)>,
@@ -97,12 +97,12 @@ impl Scratch {
     /// Empty slots, `n` of them (a power of two), and index `cands` into them.
     fn resize_slots(&mut self, n: usize) {
         self.slots.clear();
-        self.slots.resize(n, 0);
+        self.slots.resize(n, EMPTY);
         self.shift = 64 - n.trailing_zeros();
         for i in 0..self.cands.len() {
             let id = self.cands[i].0;
             let s = self.slot(id);
-            self.slots[s] = (u64::from(id) + 1) << 32 | i as u64;
+            self.slots[s] = u64::from(id) << 32 | i as u64;
         }
     }
 
@@ -110,11 +110,10 @@ impl Scratch {
     #[inline]
     fn slot(&self, id: u32) -> usize {
         let mask = self.slots.len() - 1;
-        let key = u64::from(id) + 1;
-        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        let mut i = ((u64::from(id) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
         loop {
-            let k = self.slots[i] >> 32;
-            if k == key || k == 0 {
+            let s = self.slots[i];
+            if s == EMPTY || (s >> 32) as u32 == id {
                 return i;
             }
             i = (i + 1) & mask;
@@ -126,12 +125,12 @@ impl Scratch {
     fn add(&mut self, id: u32, w: u32, len: u8) {
         let s = self.slot(id);
         let slot = self.slots[s];
-        if slot != 0 {
+        if slot != EMPTY {
             let c = &mut self.cands[(slot & 0xffff_ffff) as usize].1;
             *c = c.saturating_add(w);
             return;
         }
-        self.slots[s] = (u64::from(id) + 1) << 32 | self.cands.len() as u64;
+        self.slots[s] = u64::from(id) << 32 | self.cands.len() as u64;
         self.cands.push((id, w, len));
         let bit = self.seen_bit(id);
         self.seen[bit / 64] |= 1 << (bit % 64);
@@ -154,13 +153,17 @@ impl Scratch {
         let bit = self.seen_bit(id);
         if self.seen[bit / 64] & (1 << (bit % 64)) != 0 {
             let slot = self.slots[self.slot(id)];
-            if slot != 0 {
+            if slot != EMPTY {
                 let c = &mut self.cands[(slot & 0xffff_ffff) as usize].1;
                 *c = c.saturating_add(w);
             }
         }
     }
 }
+
+/// An empty slot of [`Scratch`]: no candidate has both the largest id and the largest
+/// index (the candidates would fill the memory first).
+const EMPTY: u64 = u64::MAX;
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
@@ -986,6 +989,38 @@ mod tests {
             .filter_map(|c| (0..=q + 1 - n).find(|&x| score::base_score(qgram_edits(n, q, x, c), q, c) >= 75))
             .min()
             .unwrap_or(0)
+    }
+
+    /// The candidate table counts any id (0 and the largest included), keeps counting
+    /// after it grows and after the candidates are pruned, and ignores ids it never admitted.
+    #[test]
+    fn scratch_counts_every_id_through_growth_and_pruning() {
+        let mut s = Scratch::default();
+        s.reset(4);
+        for id in [0, u32::MAX, 7, 1 << 31] {
+            s.add(id, 1, 3);
+        }
+        // Past half of its slots: the table grows.
+        for id in 0..200u32 {
+            s.add(id * 3, 2, 5);
+        }
+        s.bump_if_seen(u32::MAX, 5);
+        s.bump_if_seen(123_456_788, 5);
+        let count = |s: &Scratch, id: u32| s.cands.iter().find(|c| c.0 == id).map(|c| c.1);
+        assert_eq!(count(&s, u32::MAX), Some(6));
+        assert_eq!(count(&s, 0), Some(3));
+        assert_eq!(count(&s, 7), Some(1));
+        assert_eq!(count(&s, 123_456_788), None);
+        assert_eq!(s.cands.len(), 203);
+        s.retain(|c, _| c >= 3);
+        assert_eq!(count(&s, 7), None);
+        assert_eq!(s.last, u32::MAX);
+        s.bump_if_seen(0, 1);
+        s.bump_if_seen(7, 1);
+        assert_eq!(count(&s, 0), Some(4));
+        assert_eq!(count(&s, 7), None);
+        assert_eq!(count(&s, 597), None);
+        assert_eq!(s.cands.len(), 2);
     }
 
     /// The arithmetic that decided against trigrams: at 75 % a source must share about half
