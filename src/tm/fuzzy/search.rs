@@ -829,8 +829,8 @@ fn candidates(
         }
         remaining -= w;
     }
-    // From here on the candidates only shrink: they move into a vector in id order, which
-    // later lists are merged with sequentially.
+    // From here on the candidates only shrink: those that can no longer reach their need
+    // are dropped, and the table and bit filter are rebuilt to the rest.
     counts.retain(|c, len| c + remaining >= need_of[usize::from(len)]);
     // Refinement: reading more lists only tightens the candidates' bounds; worth it
     // while a list costs less to read than verifying the candidates it may rule out. The
