@@ -160,19 +160,29 @@ pub fn bigram_key(lang_base: &str, pair: u64, bucket: u8) -> i64 {
 /// characters are too common to filter well, and a lookup reads only the buckets its
 /// length window allows.
 pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
+    let mut keys = Vec::new();
+    let len = keys_into(lang, norm, &mut keys);
+    (keys, len)
+}
+
+/// [`keys_of`] into `keys` (cleared first; an import reuses the lists of the units it
+/// has written), returning the token count.
+pub fn keys_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u8 {
     let g = granularity(lang);
     let tokens = tokenize(norm, g);
     let len = tokens.len().min(255) as u8;
     // `base()` scans the tag: once per text, not once per token (it showed in the import profile).
     let base = lang.base();
-    let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(base, t.class)).collect();
+    keys.clear();
+    keys.reserve(if g == Granularity::Chars { 2 * tokens.len() } else { tokens.len() });
+    keys.extend(tokens.iter().map(|t| gram_key(base, t.class)));
     if g == Granularity::Chars {
         let bucket = length_bucket(len);
         keys.extend(tokens.windows(2).map(|w| bigram_key(base, bigram_class(w[0].class, w[1].class), bucket)));
     }
     keys.sort_unstable();
     keys.dedup();
-    (keys, len)
+    len
 }
 
 /// Called by the store when an import's transaction begins: postings are buffered from now

@@ -450,7 +450,7 @@ impl Machine {
 
     fn start_tu(&mut self, e: &BytesStart<'_>, line: u64) -> Result<()> {
         self.ordinal += 1;
-        self.unit = Unit::default();
+        self.unit = Unit::spare();
         self.tu_line = line;
         self.tu_src = None;
         self.problem = None;
@@ -492,7 +492,7 @@ impl Machine {
                 Lang::parse("und").expect("und is a language tag")
             }
         };
-        let mut v = Variant::from_plain(lang, "");
+        let mut v = Variant::spare(lang);
         v.attrs = attrs;
         self.variant = Some(v);
         self.seg_seen = false;
