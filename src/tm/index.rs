@@ -94,8 +94,33 @@ impl GramBuf {
     }
 }
 
-/// Buffered lists by gram key (already a hash: no need to hash it again).
-type Grams = HashMap<i64, GramBuf, std::hash::BuildHasherDefault<crate::tm::fuzzy::score::IdHasher>>;
+/// Buffered lists by gram key.
+type Grams = HashMap<i64, GramBuf, std::hash::BuildHasherDefault<GramHasher>>;
+
+/// The hasher of [`Grams`]: one multiply and a rotation. A gram key is already a hash, but
+/// a bigram key's low byte is its length bucket (0–8), and the hash table places an entry
+/// by the hash's low bits: keyed by the bare key, bigram lists crowded into a few slots
+/// of every 256 and each lookup probed a long run of them. The rotation brings the
+/// product's well-mixed high bits down (as rustc-hash does).
+#[derive(Default)]
+struct GramHasher(u64);
+
+impl std::hash::Hasher for GramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(26);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
 
 struct Pending {
     conn: usize,
