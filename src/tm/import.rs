@@ -33,7 +33,8 @@ const BATCH: usize = 128;
 
 /// Batches in flight between the threads (bounds the memory the pipeline holds). Few
 /// enough that a unit is still in the caches when the writer reads it: 4 × 128 units
-/// instead of 8 × 512 took 15 MB off the peak of a 1M-unit import, and no CPU time.
+/// instead of 8 × 512 took 15 MB off the peak of a 1M-unit import (CPU time the same
+/// within the noise of a shared machine).
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Units a bulk load de-duplicates in memory before it builds the indexes and turns to
