@@ -21,7 +21,7 @@ use rusqlite::{Statement, Transaction, params};
 
 use super::fuzzy::score::IdHasher;
 use super::index;
-use super::store::{ImportOptions, ImportReport, SkipReport, TranslationMemory, norm_hash};
+use super::store::{ImportOptions, ImportReport, SkipReport, TranslationMemory};
 use super::unit::Unit;
 use crate::error::{Error, Result};
 use crate::formats::{ReadItem, Skip};
@@ -29,10 +29,13 @@ use crate::lang::Lang;
 use crate::text::normalize;
 
 /// Units per batch handed from the reading thread to the writing one.
-const BATCH: usize = 512;
+const BATCH: usize = 128;
 
-/// Batches in flight between the threads (bounds the memory the pipeline holds).
-const BATCHES_IN_FLIGHT: usize = 8;
+/// Batches in flight between the threads (bounds the memory the pipeline holds). Few
+/// enough that a unit is still in the caches when the writer reads it: 4 × 128 units
+/// instead of 8 × 512 took 15 MB off the peak of a 1M-unit import (CPU time the same
+/// within the noise of a shared machine).
+const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Units a bulk load de-duplicates in memory before it builds the indexes and turns to
 /// probing them: a `HashSet<u128>` of this many keys fills 2^21 buckets (~36 MB).
@@ -102,6 +105,12 @@ struct PreparedVariant {
 
 /// The database-free stage of an import for one read item.
 pub(crate) fn prepare(item: Result<ReadItem>) -> Result<Prepared> {
+    prepare_into(item, None)
+}
+
+/// [`prepare`], refilling `spare` (a unit already written) instead of allocating: its
+/// box, its variant list and their index key lists keep their buffers.
+fn prepare_into(item: Result<ReadItem>, spare: Option<Box<PreparedUnit>>) -> Result<Prepared> {
     let unit = match item? {
         ReadItem::Skipped(skip) => return Ok(Prepared::Skipped(skip)),
         ReadItem::Unit(unit) if unit.variants.is_empty() => return Ok(Prepared::Empty),
@@ -119,12 +128,23 @@ pub(crate) fn prepare(item: Result<ReadItem>) -> Result<Prepared> {
         .enumerate()
         .find(|(i, v)| unit.variants[..*i].iter().any(|w| w.lang.as_str() == v.lang.as_str()))
         .map(|(_, v)| v.lang.to_string());
-    let mut variants = Vec::with_capacity(unit.variants.len());
-    for v in &unit.variants {
+    let (spare, mut variants) = match spare {
+        Some(mut p) => {
+            let variants = std::mem::take(&mut p.variants);
+            (Some(p), variants)
+        }
+        None => (None, Vec::with_capacity(unit.variants.len())),
+    };
+    variants.truncate(unit.variants.len());
+    for (i, v) in unit.variants.iter().enumerate() {
         let norm = normalize(&v.plain);
-        let (index_keys, token_count) = index::keys_of(&v.lang, &norm);
-        variants.push(PreparedVariant {
-            hash: norm_hash(v.lang.base(), &norm),
+        let mut index_keys = match variants.get_mut(i) {
+            Some(pv) => std::mem::take(&mut pv.index_keys),
+            None => Vec::new(),
+        };
+        let token_count = index::keys_into(&v.lang, &norm, &mut index_keys);
+        let pv = PreparedVariant {
+            hash: norm_hash64(v.lang.base(), &norm),
             norm,
             store_seg: !is_escaped_plain(&v.seg, &v.plain),
             index_keys,
@@ -132,9 +152,13 @@ pub(crate) fn prepare(item: Result<ReadItem>) -> Result<Prepared> {
             attrs: json_or_null(&v.attrs)?,
             notes: json_or_null(&v.notes)?,
             props: json_or_null(&v.props)?,
-        });
+        };
+        match variants.get_mut(i) {
+            Some(slot) => *slot = pv,
+            None => variants.push(pv),
+        }
     }
-    Ok(Prepared::Unit(Box::new(PreparedUnit {
+    let prepared = PreparedUnit {
         key: unit_key(&unit),
         attrs: json_or_null(&unit.attrs)?,
         notes: json_or_null(&unit.notes)?,
@@ -143,7 +167,14 @@ pub(crate) fn prepare(item: Result<ReadItem>) -> Result<Prepared> {
         duplicate_lang,
         variants,
         unit,
-    })))
+    };
+    Ok(Prepared::Unit(match spare {
+        Some(mut boxed) => {
+            *boxed = prepared;
+            boxed
+        }
+        None => Box::new(prepared),
+    }))
 }
 
 impl TranslationMemory {
@@ -163,17 +194,25 @@ impl TranslationMemory {
         let items = items.into_iter();
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Prepared>>>(BATCHES_IN_FLIGHT);
-            // Written units go back to the reading thread to be freed there: freeing them
-            // here, in the arena of the thread that allocated them, made the two threads
-            // contend for glibc's arena locks (futex wake-ups in the profile).
+            // Written units go back to the reading thread to be refilled there: freeing
+            // them here, in the arena of the thread that allocated them, made the two
+            // threads contend for glibc's arena locks (futex wake-ups in the profile).
             let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Box<PreparedUnit>>>();
             let reader = scope.spawn(move || {
+                // Written units, to refill: their buffers are reused by `prepare_into`
+                // and (the unit's own) by the file reader, through `Unit::recycle`.
+                let mut spare: Vec<Box<PreparedUnit>> = Vec::new();
                 let mut batch = Vec::with_capacity(BATCH);
                 for item in items {
-                    batch.push(prepare(item));
+                    batch.push(prepare_into(item, spare.pop()));
                     if batch.len() == BATCH {
                         while let Ok(spent) = spent_rx.try_recv() {
-                            drop(spent);
+                            for mut p in spent {
+                                std::mem::take(&mut p.unit).recycle();
+                                if spare.len() < BATCH * BATCHES_IN_FLIGHT {
+                                    spare.push(p);
+                                }
+                            }
                         }
                         if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
                             // The writer stopped (an error): nothing more is wanted.
@@ -223,9 +262,9 @@ pub(crate) struct Importer<'t, 'c> {
 /// The writing stage's statements, each prepared on first use.
 #[derive(Default)]
 struct Statements<'t> {
-    unit: Option<Statement<'t>>,
-    unit_unless_present: Option<Statement<'t>>,
-    variant: Option<Statement<'t>>,
+    unit: Option<Sticky<'t>>,
+    unit_unless_present: Option<Sticky<'t>>,
+    variant: Option<Sticky<'t>>,
     source_seen: Option<Statement<'t>>,
 }
 
@@ -239,6 +278,79 @@ fn prepared<'s, 't>(
         *slot = Some(tx.prepare(sql)?);
     }
     Ok(slot.as_mut().expect("prepared above"))
+}
+
+/// [`prepared`] for a [`Sticky`] statement.
+fn prepared_sticky<'s, 't>(
+    tx: &'t Transaction<'_>,
+    slot: &'s mut Option<Sticky<'t>>,
+    sql: &str,
+) -> Result<&'s mut Sticky<'t>> {
+    if slot.is_none() {
+        let stmt = tx.prepare(sql)?;
+        *slot = Some(Sticky { bound: vec![None; stmt.parameter_count()], stmt });
+    }
+    Ok(slot.as_mut().expect("prepared above"))
+}
+
+/// A statement whose text and NULL parameters are bound again only when they change.
+/// SQLite keeps a statement's bindings from one execution to the next; most of a unit's
+/// 37 parameters are NULL or the same as the unit before (origin, date, languages), and
+/// binding them took a fifth of the writing thread's instructions (rusqlite's `ToSql`
+/// dispatch, SQLite's copy of each text).
+struct Sticky<'t> {
+    stmt: Statement<'t>,
+    /// What each parameter holds: `None` not known, `Some(None)` NULL, else the text.
+    bound: Vec<Option<Option<String>>>,
+}
+
+impl Sticky<'_> {
+    /// Bind parameter `i` (1-based) to a text or NULL, unless it holds that already.
+    fn text(&mut self, i: usize, value: Option<&str>) -> Result<()> {
+        let slot = &mut self.bound[i - 1];
+        if slot.as_ref().is_some_and(|held| held.as_deref() == value) {
+            return Ok(());
+        }
+        self.stmt.raw_bind_parameter(i, value)?;
+        match (slot, value) {
+            (Some(Some(held)), Some(v)) => {
+                held.clear();
+                held.push_str(v);
+            }
+            (slot, value) => *slot = Some(value.map(str::to_owned)),
+        }
+        Ok(())
+    }
+
+    /// Bind parameter `i` (1-based) to a value that changes every time.
+    fn value<T: rusqlite::ToSql>(&mut self, i: usize, value: T) -> Result<()> {
+        self.stmt.raw_bind_parameter(i, value)?;
+        self.bound[i - 1] = None;
+        Ok(())
+    }
+
+    /// Run with the parameters bound; the rows changed.
+    fn execute(&mut self) -> Result<usize> {
+        Ok(self.stmt.raw_execute()?)
+    }
+}
+
+/// Bind the parameters of a `unit` insert.
+fn bind_unit(ins: &mut Sticky<'_>, p: &PreparedUnit, created: &str, origin: Option<&str>) -> Result<()> {
+    let unit = &p.unit;
+    ins.value(1, p.key.to_be_bytes().as_slice())?;
+    ins.text(2, unit.tuid.as_deref())?;
+    ins.text(3, unit.srclang.as_ref().map(Lang::as_str))?;
+    ins.text(4, Some(created))?;
+    ins.text(5, unit.created_by.as_deref())?;
+    ins.text(6, unit.changed.as_deref())?;
+    ins.text(7, unit.changed_by.as_deref())?;
+    ins.text(8, origin)?;
+    ins.value(9, unit.usage_count)?;
+    ins.text(10, unit.last_used.as_deref())?;
+    ins.text(11, p.attrs.as_deref())?;
+    ins.text(12, p.notes.as_deref())?;
+    ins.text(13, p.props.as_deref())
 }
 
 /// What inserting one unit did.
@@ -314,37 +426,22 @@ impl<'t, 'c> Importer<'t, 'c> {
         let unit = &p.unit;
         let origin = unit.origin.as_deref().or(self.origin);
         let created = unit.created.as_deref().unwrap_or(&self.now);
-        let key = p.key.to_be_bytes();
-        let values = params![
-            key.as_slice(),
-            unit.tuid,
-            unit.srclang.as_ref().map(Lang::as_str),
-            created,
-            unit.created_by,
-            unit.changed,
-            unit.changed_by,
-            origin,
-            unit.usage_count,
-            unit.last_used,
-            p.attrs,
-            p.notes,
-            p.props,
-        ];
         if self.bulk {
             if !self.keys.insert(p.key) {
                 return Ok(Inserted::Present);
             }
             check_languages(p)?;
-            let ins = prepared(
+            let ins = prepared_sticky(
                 self.tx,
                 &mut self.statements.unit,
                 "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
                                    usage_count, last_used, attrs, notes, props)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
-            ins.execute(values)?;
+            bind_unit(ins, p, created, origin)?;
+            ins.execute()?;
         } else {
-            let ins = prepared(
+            let ins = prepared_sticky(
                 self.tx,
                 &mut self.statements.unit_unless_present,
                 "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
@@ -352,7 +449,8 @@ impl<'t, 'c> Importer<'t, 'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT(key) DO NOTHING",
             )?;
-            if ins.execute(values)? == 0 {
+            bind_unit(ins, p, created, origin)?;
+            if ins.execute()? == 0 {
                 return Ok(Inserted::Present);
             }
             check_languages(p)?;
@@ -362,7 +460,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             Some(i) => self.seen(p.variants[i].hash, unit_id)?,
             None => false,
         };
-        let vins = prepared(
+        let vins = prepared_sticky(
             self.tx,
             &mut self.statements.variant,
             "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
@@ -370,20 +468,19 @@ impl<'t, 'c> Importer<'t, 'c> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         for (v, pv) in unit.variants.iter().zip(&p.variants) {
-            vins.execute(params![
-                unit_id,
-                v.lang.as_str(),
-                v.lang.base(),
-                pv.store_seg.then_some(v.seg.as_str()),
-                v.plain,
-                pv.norm,
-                pv.hash,
-                v.context_prev,
-                v.context_next,
-                pv.attrs,
-                pv.notes,
-                pv.props,
-            ])?;
+            vins.value(1, unit_id)?;
+            vins.text(2, Some(v.lang.as_str()))?;
+            vins.text(3, Some(v.lang.base()))?;
+            vins.text(4, pv.store_seg.then_some(v.seg.as_str()))?;
+            vins.value(5, v.plain.as_str())?;
+            vins.value(6, pv.norm.as_str())?;
+            vins.value(7, pv.hash)?;
+            vins.text(8, v.context_prev.as_deref())?;
+            vins.text(9, v.context_next.as_deref())?;
+            vins.text(10, pv.attrs.as_deref())?;
+            vins.text(11, pv.notes.as_deref())?;
+            vins.text(12, pv.props.as_deref())?;
+            vins.execute()?;
             index::on_variant_keys(
                 self.tx,
                 self.tx.last_insert_rowid(),
@@ -524,17 +621,51 @@ fn set_journal(conn: &rusqlite::Connection, mode: &str) -> bool {
 
 /// The de-duplication key: a hash of the unit's (language, segment) pairs, sorted by language.
 pub(crate) fn unit_key(unit: &Unit) -> u128 {
-    let mut pairs: Vec<(String, &str)> =
-        unit.variants.iter().map(|v| (v.lang.as_str().to_ascii_lowercase(), v.seg.as_str())).collect();
-    pairs.sort();
+    // The pairs are compared and hashed with the tag lower-cased on the fly, in an order
+    // held on the stack: the same key as lower-casing each tag into a sorted Vec of pairs,
+    // without the three allocations a unit that cost.
+    fn lower(lang: &Lang) -> impl Iterator<Item = u8> + '_ {
+        lang.as_str().bytes().map(|b| b.to_ascii_lowercase())
+    }
+    let vs = &unit.variants;
+    let by_pair =
+        |a: &usize, b: &usize| lower(&vs[*a].lang).cmp(lower(&vs[*b].lang)).then_with(|| vs[*a].seg.cmp(&vs[*b].seg));
+    let mut small = [0usize; 8];
+    let mut large = Vec::new();
+    let order: &mut [usize] = if vs.len() <= small.len() {
+        let order = &mut small[..vs.len()];
+        order.iter_mut().enumerate().for_each(|(i, o)| *o = i);
+        order
+    } else {
+        large.extend(0..vs.len());
+        &mut large
+    };
+    order.sort_unstable_by(by_pair);
     let mut h = super::store::FNV_OFFSET;
-    for (lang, seg) in pairs {
-        h = super::store::fnv1a(h, lang.as_bytes());
+    for &i in order.iter() {
+        for b in lower(&vs[i].lang) {
+            h = super::store::fnv1a(h, &[b]);
+        }
         h = super::store::fnv1a(h, &[0]);
-        h = super::store::fnv1a(h, seg.as_bytes());
+        h = super::store::fnv1a(h, vs[i].seg.as_bytes());
         h = super::store::fnv1a(h, &[1]);
     }
     h
+}
+
+/// [`norm_hash`] computed in 64 bits: the hash keeps the low 64 bits of a 128-bit FNV-1a,
+/// and those depend only on the low 64 bits of the offset and the prime (a product's low
+/// half is the product of the low halves), so one 64-bit multiply a byte gives the same
+/// value as the 128-bit one (about a third of the instructions).
+fn norm_hash64(lang_base: &str, norm: &str) -> i64 {
+    const OFFSET: u64 = super::store::FNV_OFFSET as u64;
+    const PRIME: u64 = 0x13B;
+    let mut h = OFFSET;
+    for &b in lang_base.as_bytes().iter().chain(&[0]).chain(norm.as_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(PRIME);
+    }
+    h as i64
 }
 
 /// Is `seg` exactly `escape_xml(plain)`? Then the store keeps only `plain`.
@@ -577,7 +708,9 @@ fn json_or_null<T: serde::Serialize>(items: &[T]) -> Result<Option<String>> {
 mod tests {
     use super::*;
     use crate::tm::ExportFilter;
+    use crate::tm::store::norm_hash;
     use crate::tm::store::tests::pair;
+    use crate::tm::unit::Variant;
 
     fn index_names(tm: &TranslationMemory) -> Vec<String> {
         tm.conn()
@@ -587,6 +720,81 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap()
+    }
+
+    /// The key as first written: lower-cased tags, pairs sorted in a Vec.
+    fn unit_key_reference(unit: &Unit) -> u128 {
+        let mut pairs: Vec<(String, &str)> =
+            unit.variants.iter().map(|v| (v.lang.as_str().to_ascii_lowercase(), v.seg.as_str())).collect();
+        pairs.sort();
+        let mut h = crate::tm::store::FNV_OFFSET;
+        for (lang, seg) in pairs {
+            h = crate::tm::store::fnv1a(h, lang.as_bytes());
+            h = crate::tm::store::fnv1a(h, &[0]);
+            h = crate::tm::store::fnv1a(h, seg.as_bytes());
+            h = crate::tm::store::fnv1a(h, &[1]);
+        }
+        h
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hashes_are_those_stored_before(
+            texts in proptest::collection::vec(("(en|ja|ko|EN-gb|en-US|zh-Hant-TW)", ".{0,12}"), 0..12),
+        ) {
+            let unit = Unit::new(
+                texts.iter().map(|(l, t)| Variant::from_plain(Lang::parse(l).unwrap(), t)).collect(),
+            );
+            proptest::prop_assert_eq!(unit_key(&unit), unit_key_reference(&unit));
+            for (l, t) in &texts {
+                proptest::prop_assert_eq!(norm_hash64(l, t), norm_hash(l, t));
+            }
+        }
+    }
+
+    #[test]
+    fn parameters_kept_from_the_unit_before_are_the_right_ones() {
+        // Metadata that comes and goes from one unit to the next: a parameter left bound
+        // from the unit before must never leak into the next one.
+        let l = |t| Lang::parse(t).unwrap();
+        let units: Vec<Unit> = (0..8)
+            .map(|i| {
+                let mut ja = Variant::from_plain(l("ja-JP"), &format!("文{i}。"));
+                let mut en = Variant::from_plain(l(if i % 3 == 0 { "en-GB" } else { "en-US" }), &format!("S{i} <b>"));
+                if i % 2 == 0 {
+                    ja.context_prev = Some("前".into());
+                    en.notes.push(crate::tm::Note { lang: None, text: format!("n{}", i % 4) });
+                    en.seg = format!("S{i} <ph x=\"1\"/>&lt;b&gt;");
+                }
+                let mut u = Unit::new(vec![ja, en]);
+                u.srclang = (i % 4 != 1).then(|| l("ja-JP"));
+                u.tuid = (i % 3 == 1).then(|| format!("t{}", i / 2));
+                u.created = Some(format!("2020010{}T000000Z", i / 3 + 1));
+                u.changed_by = (i % 2 == 1).then(|| "me".to_string());
+                u.usage_count = i % 2;
+                if i % 4 == 0 {
+                    u.props.push(crate::tm::Prop { kind: "x-k".into(), lang: None, text: "v".into() });
+                }
+                u
+            })
+            .collect();
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let opts = ImportOptions { origin: Some("f.tmx".into()) };
+        tm.import_stream(units.iter().cloned().map(|u| Ok(ReadItem::Unit(u))), &opts, &mut |_| {}).unwrap();
+        let mut back = Vec::new();
+        tm.export(&ExportFilter::default(), &mut |u| {
+            back.push(u);
+            Ok(())
+        })
+        .unwrap();
+        let want: Vec<Unit> = units
+            .into_iter()
+            .map(|mut u| {
+                u.origin = Some("f.tmx".into());
+                u
+            })
+            .collect();
+        assert_eq!(back, want);
     }
 
     #[test]

@@ -47,23 +47,37 @@ struct GramBuf {
 }
 
 impl GramBuf {
+    /// Append one posting. Inlined, with the common case (a delta under 128 after the
+    /// last id) written as one two-byte append: a call per posting and a capacity check
+    /// per byte were about 60 instructions, for the ~100 postings of every unit.
+    #[inline]
     fn push(&mut self, vid: u32, len: u8) {
-        if !self.unsorted && self.n > 0 && vid <= self.last {
-            // Rare: from here on the list holds absolute ids, sorted when it is written.
-            let mut pairs = Vec::with_capacity(self.n as usize);
-            decode_into(&self.bytes, |v, l| pairs.push((v, l)));
-            self.bytes.clear();
-            for (v, l) in pairs {
-                push_varint(&mut self.bytes, v);
-                self.bytes.push(l);
-            }
-            self.unsorted = true;
+        if self.n > 0 && vid <= self.last && !self.unsorted {
+            self.make_absolute();
         }
         let delta = if self.unsorted || self.n == 0 { vid } else { vid - self.last };
-        push_varint(&mut self.bytes, delta);
-        self.bytes.push(len);
+        if delta < 0x80 {
+            self.bytes.extend_from_slice(&[delta as u8, len]);
+        } else {
+            push_varint(&mut self.bytes, delta);
+            self.bytes.push(len);
+        }
         self.n += 1;
         self.last = self.last.max(vid);
+    }
+
+    /// Rare (ids reused after a deletion): from here on the list holds absolute ids,
+    /// sorted when it is written.
+    #[cold]
+    fn make_absolute(&mut self) {
+        let mut pairs = Vec::with_capacity(self.n as usize);
+        decode_into(&self.bytes, |v, l| pairs.push((v, l)));
+        self.bytes.clear();
+        for (v, l) in pairs {
+            push_varint(&mut self.bytes, v);
+            self.bytes.push(l);
+        }
+        self.unsorted = true;
     }
 
     /// The (id, token count) pairs, sorted by id, without duplicate ids.
@@ -80,8 +94,33 @@ impl GramBuf {
     }
 }
 
-/// Buffered lists by gram key (already a hash: no need to hash it again).
-type Grams = HashMap<i64, GramBuf, std::hash::BuildHasherDefault<crate::tm::fuzzy::score::IdHasher>>;
+/// Buffered lists by gram key.
+type Grams = HashMap<i64, GramBuf, std::hash::BuildHasherDefault<GramHasher>>;
+
+/// The hasher of [`Grams`]: one multiply and a rotation. A gram key is already a hash, but
+/// a bigram key's low byte is its length bucket (0–8), and the hash table places an entry
+/// by the hash's low bits: keyed by the bare key, bigram lists crowded into a few slots
+/// of every 256 and each lookup probed a long run of them. The rotation brings the
+/// product's well-mixed high bits down (as rustc-hash does).
+#[derive(Default)]
+struct GramHasher(u64);
+
+impl std::hash::Hasher for GramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(26);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64);
+    }
+}
 
 struct Pending {
     conn: usize,
@@ -160,19 +199,33 @@ pub fn bigram_key(lang_base: &str, pair: u64, bucket: u8) -> i64 {
 /// characters are too common to filter well, and a lookup reads only the buckets its
 /// length window allows.
 pub fn keys_of(lang: &Lang, norm: &str) -> (Vec<i64>, u8) {
+    let mut keys = Vec::new();
+    let len = keys_into(lang, norm, &mut keys);
+    (keys, len)
+}
+
+/// [`keys_of`] into `keys` (cleared first; an import reuses the lists of the units it
+/// has written), returning the token count.
+pub fn keys_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u8 {
     let g = granularity(lang);
     let tokens = tokenize(norm, g);
     let len = tokens.len().min(255) as u8;
     // `base()` scans the tag: once per text, not once per token (it showed in the import profile).
     let base = lang.base();
-    let mut keys: Vec<i64> = tokens.iter().map(|t| gram_key(base, t.class)).collect();
+    keys.clear();
+    keys.reserve(if g == Granularity::Chars { 2 * tokens.len() } else { tokens.len() });
+    // `gram_key` hashes the tag and then the class: the tag's part once per text.
+    let lang_hash = hash64(FNV64, base.as_bytes());
+    let key = |class: u64| hash64(lang_hash, &class.to_le_bytes()) as i64;
+    keys.extend(tokens.iter().map(|t| key(t.class)));
     if g == Granularity::Chars {
-        let bucket = length_bucket(len);
-        keys.extend(tokens.windows(2).map(|w| bigram_key(base, bigram_class(w[0].class, w[1].class), bucket)));
+        // As `bigram_key`.
+        let bucket = i64::from(length_bucket(len));
+        keys.extend(tokens.windows(2).map(|w| (key(bigram_class(w[0].class, w[1].class)) & !0xff) | bucket));
     }
     keys.sort_unstable();
     keys.dedup();
-    (keys, len)
+    len
 }
 
 /// Called by the store when an import's transaction begins: postings are buffered from now
@@ -592,6 +645,28 @@ mod tests {
         let (a, b) = (bigram_key("ja", pair, 3), bigram_key("ja", pair, 4));
         assert_eq!(b - a, 1);
         assert_eq!(a & !0xff, gram_key("ja", pair) & !0xff);
+    }
+
+    #[test]
+    fn keys_are_the_gram_and_bigram_keys_of_the_tokens() {
+        for (tag, text) in [
+            ("ja", "東京で雨が降りました。"),
+            ("en", "it rained in tokyo 3.5 mm"),
+            ("ko", "서울에 비가 왔다"),
+            ("ja", ""),
+        ] {
+            let lang = Lang::parse(tag).unwrap();
+            let tokens = tokenize(text, granularity(&lang));
+            let len = tokens.len().min(255) as u8;
+            let mut want: Vec<i64> = tokens.iter().map(|t| gram_key(tag, t.class)).collect();
+            if granularity(&lang) == Granularity::Chars {
+                let bucket = length_bucket(len);
+                want.extend(tokens.windows(2).map(|w| bigram_key(tag, bigram_class(w[0].class, w[1].class), bucket)));
+            }
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(keys_of(&lang, text), (want, len), "{tag}: {text}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //! - No DTD is read and no entity other than the five predefined ones and character
 //!   references is expanded; any other reference is an error naming its position.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use quick_xml::Reader;
@@ -176,6 +177,30 @@ struct Machine {
     text: String,
     text_lang: Option<String>,
     prop_type: String,
+    /// The `xml:lang` values met so far, parsed.
+    langs_seen: LangCache,
+}
+
+/// The tags a file uses, parsed once: a file holds a handful of distinct `xml:lang`
+/// values, and parsing one (several allocations) showed in the import profile.
+#[derive(Default)]
+struct LangCache(Vec<(String, Lang)>);
+
+impl LangCache {
+    /// Beyond this many distinct tags, new ones are parsed each time (bounds the memory).
+    const MAX: usize = 64;
+
+    /// [`Lang::parse`] of `tag`, from the cache when it was met before.
+    fn parse(&mut self, tag: &str) -> Result<Lang> {
+        if let Some((_, lang)) = self.0.iter().find(|(t, _)| t == tag) {
+            return Ok(lang.clone());
+        }
+        let lang = Lang::parse(tag)?;
+        if self.0.len() < Self::MAX {
+            self.0.push((tag.to_string(), lang.clone()));
+        }
+        Ok(lang)
+    }
 }
 
 impl Machine {
@@ -198,6 +223,7 @@ impl Machine {
             text: String::new(),
             text_lang: None,
             prop_type: String::new(),
+            langs_seen: LangCache::default(),
         }
     }
 
@@ -411,7 +437,7 @@ impl Machine {
     }
 
     fn read_header(&mut self, e: &BytesStart<'_>) -> Result<()> {
-        for (name, value) in attributes(e)? {
+        for_each_attribute(e, |name, value| {
             if name == "srclang" {
                 self.header_src = match SrcLang::parse(&value) {
                     // An unreadable header srclang does not make the units wrong: check nothing.
@@ -419,51 +445,45 @@ impl Machine {
                     s => s,
                 };
             }
-        }
-        Ok(())
+        })
     }
 
     fn start_tu(&mut self, e: &BytesStart<'_>, line: u64) -> Result<()> {
         self.ordinal += 1;
-        self.unit = Unit::default();
+        self.unit = Unit::spare();
         self.tu_line = line;
         self.tu_src = None;
         self.problem = None;
-        for (name, value) in attributes(e)? {
-            let u = &mut self.unit;
-            match name.as_str() {
-                "tuid" => u.tuid = Some(value),
-                "srclang" => self.tu_src = Some(SrcLang::parse(&value)),
-                "creationdate" => u.created = Some(value),
-                "creationid" => u.created_by = Some(value),
-                "changedate" => u.changed = Some(value),
-                "changeid" => u.changed_by = Some(value),
-                "lastusagedate" => u.last_used = Some(value),
-                "usagecount" => match value.trim().parse() {
-                    Ok(n) => u.usage_count = n,
-                    Err(_) => u.attrs.push((name, value)),
-                },
-                _ => u.attrs.push((name, value)),
-            }
-        }
-        Ok(())
+        let (u, tu_src) = (&mut self.unit, &mut self.tu_src);
+        for_each_attribute(e, |name, value| match name {
+            "tuid" => u.tuid = Some(value.into_owned()),
+            "srclang" => *tu_src = Some(SrcLang::parse(&value)),
+            "creationdate" => u.created = Some(value.into_owned()),
+            "creationid" => u.created_by = Some(value.into_owned()),
+            "changedate" => u.changed = Some(value.into_owned()),
+            "changeid" => u.changed_by = Some(value.into_owned()),
+            "lastusagedate" => u.last_used = Some(value.into_owned()),
+            "usagecount" => match value.trim().parse() {
+                Ok(n) => u.usage_count = n,
+                Err(_) => u.attrs.push((name.to_string(), value.into_owned())),
+            },
+            _ => u.attrs.push((name.to_string(), value.into_owned())),
+        })
     }
 
     fn start_tuv(&mut self, e: &BytesStart<'_>) -> Result<()> {
-        let mut lang: Option<String> = None;
-        let mut old_lang: Option<String> = None;
+        let mut lang: Option<Cow<'_, str>> = None;
+        let mut old_lang: Option<Cow<'_, str>> = None;
         let mut attrs = Vec::new();
-        for (name, value) in attributes(e)? {
-            match name.as_str() {
-                "xml:lang" => lang = Some(value),
-                "lang" => old_lang = Some(value),
-                _ => attrs.push((name, value)),
-            }
-        }
+        for_each_attribute(e, |name, value| match name {
+            "xml:lang" => lang = Some(value),
+            "lang" => old_lang = Some(value),
+            _ => attrs.push((name.to_string(), value.into_owned())),
+        })?;
         let tag = lang.or(old_lang);
         let parsed = match &tag {
             None => Err("a <tuv> has no xml:lang".to_string()),
-            Some(t) => Lang::parse(t).map_err(|_| format!("{t:?} is not a language tag")),
+            Some(t) => self.langs_seen.parse(t).map_err(|_| format!("{t:?} is not a language tag")),
         };
         let lang = match parsed {
             Ok(l) => l,
@@ -472,7 +492,7 @@ impl Machine {
                 Lang::parse("und").expect("und is a language tag")
             }
         };
-        let mut v = Variant::from_plain(lang, "");
+        let mut v = Variant::spare(lang);
         v.attrs = attrs;
         self.variant = Some(v);
         self.seg_seen = false;
@@ -517,17 +537,15 @@ impl Machine {
         self.text.clear();
         self.text_lang = None;
         self.prop_type.clear();
-        for (name, value) in attributes(e)? {
-            match name.as_str() {
-                "xml:lang" => self.text_lang = Some(value),
-                "lang" => {
-                    self.text_lang.get_or_insert(value);
-                }
-                "type" => self.prop_type = value,
-                _ => {}
+        let (text_lang, prop_type) = (&mut self.text_lang, &mut self.prop_type);
+        for_each_attribute(e, |name, value| match name {
+            "xml:lang" => *text_lang = Some(value.into_owned()),
+            "lang" => {
+                text_lang.get_or_insert_with(|| value.into_owned());
             }
-        }
-        Ok(())
+            "type" => *prop_type = value.into_owned(),
+            _ => {}
+        })
     }
 
     fn end_note(&mut self, level: Level) {
@@ -562,36 +580,40 @@ impl Machine {
     /// The tu just closed, as a unit or a skip with the reason.
     fn finish_tu(&mut self) -> ReadItem {
         let mut unit = std::mem::take(&mut self.unit);
-        let name = match &unit.tuid {
-            Some(id) => format!("tuid={id:?}"),
-            None => format!("tu #{}", self.ordinal),
+        // Named only when skipped: formatting a name for every unit showed in the profile.
+        let (ordinal, line) = (self.ordinal, self.tu_line);
+        let skip = |unit: &Unit, reason: String| {
+            let name = match &unit.tuid {
+                Some(id) => format!("tuid={id:?}"),
+                None => format!("tu #{ordinal}"),
+            };
+            ReadItem::Skipped(Skip { unit: name, line: Some(line), reason })
         };
-        let skip = |reason: String| ReadItem::Skipped(Skip { unit: name.clone(), line: Some(self.tu_line), reason });
         if let Some(reason) = self.problem.take() {
-            return skip(reason);
+            return skip(&unit, reason);
         }
         if unit.variants.is_empty() {
-            return skip("it has no <tuv>".into());
+            return skip(&unit, "it has no <tuv>".into());
         }
         for (i, v) in unit.variants.iter().enumerate() {
             if unit.variants[..i].iter().any(|w| w.lang == v.lang) {
-                return skip(format!("it has two variants in {}", v.lang));
+                return skip(&unit, format!("it has two variants in {}", v.lang));
             }
         }
         let src = self.tu_src.take().unwrap_or_else(|| self.header_src.clone());
         match src {
             SrcLang::Any => {}
-            SrcLang::Bad(tag) => return skip(format!("its srclang {tag:?} is not a language tag")),
+            SrcLang::Bad(tag) => return skip(&unit, format!("its srclang {tag:?} is not a language tag")),
             SrcLang::Lang(l) => {
                 if !unit.variants.iter().any(|v| l.matches(&v.lang)) {
-                    return skip(format!("it has no variant in the source language {l}"));
+                    return skip(&unit, format!("it has no variant in the source language {l}"));
                 }
                 unit.srclang = Some(l);
             }
         }
         if let Some(langs) = &self.langs {
             if let Some(missing) = langs.iter().find(|l| !unit.variants.iter().any(|v| l.matches(&v.lang))) {
-                return skip(format!("it has no {missing} variant (only {} were asked for)", list(langs)));
+                return skip(&unit, format!("it has no {missing} variant (only {} were asked for)", list(langs)));
             }
             unit.variants.retain(|v| langs.iter().any(|l| l.matches(&v.lang)));
             if unit.srclang.as_ref().is_some_and(|s| !unit.variants.iter().any(|v| s.matches(&v.lang))) {
@@ -626,23 +648,20 @@ fn check_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char> {
     })
 }
 
-/// The attributes of `e` as (name, value) with references resolved.
-fn attributes(e: &BytesStart<'_>) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
+/// Call `f` with each attribute of `e` as (name, value), references resolved. Borrowed:
+/// a unit's `tu` and `tuv` attributes cost no allocation unless they are kept.
+fn for_each_attribute<'e>(e: &'e BytesStart<'_>, mut f: impl FnMut(&'e str, Cow<'e, str>)) -> Result<()> {
     for attr in e.attributes() {
         let attr = attr.map_err(|err| Error::parse(format!("malformed attribute in <{}>: {err}", e.name().0)))?;
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|err| Error::parse(format!("in attribute {} of <{}>: {err}", attr.key.0, e.name().0)))?;
-        out.push((attr.key.0.to_string(), value.into_owned()));
+        f(attr.key.0, value);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Append the attributes of an inline element, re-serialized canonically.
 fn push_attrs(seg: &mut String, e: &BytesStart<'_>) -> Result<()> {
-    for (name, value) in attributes(e)? {
-        push_attr(seg, &name, &value);
-    }
-    Ok(())
+    for_each_attribute(e, |name, value| push_attr(seg, name, &value))
 }
