@@ -442,42 +442,67 @@ const DENSE_LEX_CACHE: usize = 1 << 16;
 fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
     let m = tgt.tokens.len();
     let mut masks = vec![0u64; src.tokens.len() * m];
-    // Target lines of each target id: `lines[span]` for the span the map gives.
-    let mut where_: Vec<(u32, u32)> =
-        tgt.tokens.iter().enumerate().flat_map(|(b, t)| t.iter().map(move |&y| (y, b as u32))).collect();
-    where_.sort_unstable();
-    // The spans are indexed by id in a table kept across documents (ids are dense in the
-    // batch's vocabulary): a probe per link was most of this function's time. Entries set
-    // here are cleared before returning, so an absent id reads as an empty span.
-    thread_local! {
-        static SPANS: RefCell<Vec<(u32, u32)>> = const { RefCell::new(Vec::new()) };
+    // The target lines of each target id are bucketed by id (counted, then placed):
+    // `lines[from..to]` for the span `spans[id]`. The spans are indexed by id in a table
+    // kept across documents (ids are dense in the batch's vocabulary): a probe per link
+    // was most of this function's time. Entries set here are cleared before returning,
+    // so an absent id reads as an empty span.
+    #[derive(Default)]
+    struct Buckets {
+        spans: Vec<(u32, u32)>,
+        ids: Vec<u32>,
+        lines: Vec<u32>,
     }
-    SPANS.with_borrow_mut(|spans| {
-        let need = where_.last().map_or(0, |&(y, _)| y as usize + 1);
-        if spans.len() < need {
-            spans.resize(need, (0, 0));
-        }
-        for (k, &(y, _)) in where_.iter().enumerate() {
-            let span = &mut spans[y as usize];
-            if k == 0 || where_[k - 1].0 != y {
-                span.0 = k as u32;
+    thread_local! {
+        static BUCKETS: RefCell<Buckets> = RefCell::default();
+    }
+    BUCKETS.with_borrow_mut(|Buckets { spans, ids, lines }| {
+        // Counts first (in `.1`), the distinct ids in the order met.
+        let mut total = 0u32;
+        for t in &tgt.tokens {
+            for &y in t {
+                if spans.len() <= y as usize {
+                    spans.resize(y as usize + 1, (0, 0));
+                }
+                let span = &mut spans[y as usize];
+                if span.1 == 0 {
+                    ids.push(y);
+                }
+                span.1 += 1;
+                total += 1;
             }
-            span.1 = k as u32 + 1;
+        }
+        // Each id's bucket starts where the previous one's ends; `.1` then fills it.
+        let mut at = 0;
+        for &y in ids.iter() {
+            let count = spans[y as usize].1;
+            spans[y as usize] = (at, at);
+            at += count;
+        }
+        lines.clear();
+        lines.resize(total as usize, 0);
+        for (b, t) in tgt.tokens.iter().enumerate() {
+            for &y in t {
+                let span = &mut spans[y as usize];
+                lines[span.1 as usize] = b as u32;
+                span.1 += 1;
+            }
         }
         for (a, toks) in src.tokens.iter().enumerate() {
             let row = &mut masks[a * m..(a + 1) * m];
             for (k, &x) in toks.iter().take(64).enumerate() {
                 for &(y, _) in lex.links(x) {
                     let Some(&(from, to)) = spans.get(y as usize) else { continue };
-                    for &(_, b) in &where_[from as usize..to as usize] {
+                    for &b in &lines[from as usize..to as usize] {
                         row[b as usize] |= 1 << k;
                     }
                 }
             }
         }
-        for &(y, _) in &where_ {
+        for &y in ids.iter() {
             spans[y as usize] = (0, 0);
         }
+        ids.clear();
     });
     masks
 }

@@ -171,10 +171,14 @@ impl Lexicon {
                 }
             }
             touched.clear();
+            // The MAX_LINKS best (highest Dice, then lowest id: a total order, so the set is
+            // the one a full sort would keep), selected without sorting the rest; then by id.
             let l = &mut links[start..];
-            l.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            links.truncate(start + MAX_LINKS.min(links.len() - start));
-            links[start..].sort_by_key(|p| p.0);
+            if l.len() > MAX_LINKS {
+                l.select_nth_unstable_by(MAX_LINKS - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                links.truncate(start + MAX_LINKS);
+            }
+            links[start..].sort_unstable_by_key(|p| p.0);
             link_start.push(links.len() as u32);
         }
         // Forget tokens without links: they only slow the lookups down.
