@@ -302,8 +302,8 @@ fn cross(
 
 /// A line's anchors as bit sets over the document's distinct values (numbers and Latin
 /// tokens of both sides, interned per document), so that a bead's shared and missing
-/// anchors are a few AND/popcounts. Only when the document has at most 64 distinct values
-/// of each kind: longer documents use the sorted lists ([`cross`]).
+/// anchors are a few AND/popcounts. Only when the document's values fit in 64 bits of
+/// each kind (see [`doc_bits`]): longer documents use the sorted lists ([`cross`]).
 #[derive(Clone, Copy, Default)]
 struct Bits {
     numbers: u64,
@@ -312,10 +312,11 @@ struct Bits {
     /// Bit k: punctuation class k occurs.
     punct: u8,
     non_latin: bool,
-    /// Bits set in `numbers` and in `marked`, counted ahead (the baseline x86-64 target
-    /// has no popcount instruction, and these are asked for every bead).
-    n_numbers: u8,
-    n_marked: u8,
+    /// Distinct numbers and marked tokens, counted ahead (the baseline x86-64 target has
+    /// no popcount instruction, and these are asked for every bead); the bits set in
+    /// `numbers` and `marked` unless only the values that can be shared are interned.
+    n_numbers: u16,
+    n_marked: u16,
 }
 
 impl Bits {
@@ -333,15 +334,18 @@ impl Bits {
 
     /// These bits with their counts filled in.
     fn counted(mut self) -> Bits {
-        self.n_numbers = self.numbers.count_ones() as u8;
-        self.n_marked = self.marked.count_ones() as u8;
+        self.n_numbers = self.numbers.count_ones() as u16;
+        self.n_marked = self.marked.count_ones() as u16;
         self
     }
 }
 
 /// Per-line bit sets of both sides of a document, when its values fit in 64 bits. Only
 /// marked Latin tokens are interned: a line's other Latin tokens matter only where they
-/// meet a marked one, so they are kept only when they equal one.
+/// meet a marked one, so they are kept only when they equal one. A document with more
+/// than 64 distinct values of a kind interns only those that can be shared (numbers on
+/// both sides, marked tokens of one side among the other's Latin tokens), which is all a
+/// hit can be, and counts each run's distinct values from the lists.
 fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
     let mut numbers: Vec<u64> = Vec::new();
     let mut marked: Vec<u64> = Vec::new();
@@ -349,12 +353,12 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
         numbers.extend_from_slice(&a.numbers);
         marked.extend_from_slice(&a.marked);
         // Stop early on long documents: the sorted lists serve them.
-        if numbers.len() > 256 || marked.len() > 256 {
+        if numbers.len() > 1024 || marked.len() > 1024 {
             for v in [&mut numbers, &mut marked] {
                 v.sort_unstable();
                 v.dedup();
             }
-            if numbers.len() > 64 || marked.len() > 64 {
+            if numbers.len() > 256 || marked.len() > 256 {
                 return None;
             }
         }
@@ -363,8 +367,12 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
         v.sort_unstable();
         v.dedup();
     }
-    if numbers.len() > 64 || marked.len() > 64 {
-        return None;
+    let shared_only = numbers.len() > 64 || marked.len() > 64;
+    if shared_only {
+        (numbers, marked) = shared_values(src, tgt);
+        if numbers.len() > 64 || marked.len() > 64 {
+            return None;
+        }
     }
     let set = |values: &[u64], of: &[u64]| -> u64 {
         if values.is_empty() {
@@ -388,7 +396,52 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
             })
             .collect()
     };
-    Some(DocBits::new(bits(src), bits(tgt)))
+    let mut doc = DocBits::new(bits(src), bits(tgt));
+    if shared_only {
+        count_runs(&mut doc.src_runs, &src.anchors);
+        count_runs(&mut doc.tgt_runs, &tgt.anchors);
+    }
+    Some(doc)
+}
+
+/// The values of a document that can be shared by a bead: numbers found on both sides, and
+/// marked tokens of either side found among the other side's Latin tokens; sorted.
+fn shared_values(src: &Side, tgt: &Side) -> (Vec<u64>, Vec<u64>) {
+    let all = |side: &Side, field: fn(&Anchors) -> &[u64]| -> Vec<u64> {
+        let mut v: Vec<u64> = side.anchors.iter().flat_map(|a| field(a).iter().copied()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let both =
+        |a: &[u64], b: &[u64]| -> Vec<u64> { a.iter().copied().filter(|v| b.binary_search(v).is_ok()).collect() };
+    let numbers = both(&all(src, |a| &a.numbers), &all(tgt, |a| &a.numbers));
+    let mut marked = both(&all(src, |a| &a.marked), &all(tgt, |a| &a.latin));
+    marked.extend(both(&all(tgt, |a| &a.marked), &all(src, |a| &a.latin)));
+    marked.sort_unstable();
+    marked.dedup();
+    (numbers, marked)
+}
+
+/// Each run's distinct numbers and marked tokens counted from the lines' lists (for bit
+/// sets that hold only the values that can be shared).
+fn count_runs(runs: &mut [Vec<Bits>; 3], lines: &[Rc<Anchors>]) {
+    let mut values: Vec<u64> = Vec::new();
+    let mut distinct = |run: &[Rc<Anchors>], field: fn(&Anchors) -> &[u64]| -> u16 {
+        values.clear();
+        for a in run {
+            values.extend_from_slice(field(a));
+        }
+        values.sort_unstable();
+        values.dedup();
+        values.len() as u16
+    };
+    for (d, runs) in runs.iter_mut().enumerate() {
+        for (r, run) in runs.iter_mut().zip(lines.windows(d + 1)) {
+            r.n_numbers = distinct(run, |a| &a.numbers);
+            r.n_marked = distinct(run, |a| &a.marked);
+        }
+    }
 }
 
 /// The bit sets a bead's cost reads, combined ahead: for each side, the union of every
@@ -715,12 +768,13 @@ impl<'a> CostModel<'a> {
         let (a, b) = (bits.src(i, di), bits.tgt(j, dj));
         let count = |x: u64| f64::from(x.count_ones());
         let mut cost = 0.0;
-        if a.numbers | b.numbers != 0 {
+        // (The counts, not the bits: a document's unshared values may have no bit.)
+        if a.n_numbers | b.n_numbers != 0 {
             let hit = count(a.numbers & b.numbers);
             let miss = f64::from(a.n_numbers) + f64::from(b.n_numbers) - 2.0 * hit;
             cost += -p.num_shared * hit + p.num_missing * miss;
         }
-        if a.marked | b.marked != 0 {
+        if a.n_marked | b.n_marked != 0 {
             let hit_a = if a.marked & b.latin == 0 { 0.0 } else { count(a.marked & b.latin) };
             let hit_b = if b.marked & a.latin == 0 { 0.0 } else { count(b.marked & a.latin) };
             let (miss_a, miss_b) = (f64::from(a.n_marked) - hit_a, f64::from(b.n_marked) - hit_b);
@@ -856,6 +910,46 @@ impl<'a> CostModel<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bit_sets_agree_with_the_lists() {
+        // 70 names on each side (past 64 distinct marked tokens), a few shared, and
+        // numbers on both; the bit sets then hold only the shared values.
+        let src: Vec<String> = (0..24)
+            .map(|k| format!("Mr. Alpha{k} met Beta{k} and Gamma{k}, {} people, at Site{}.", k * 7, k % 5))
+            .collect();
+        let tgt: Vec<String> = (0..22)
+            .map(|k| format!("アルファ{k}氏はDelta{k}とEpsilon{k}と会った。{}人、Site{}で。", k * 7 + k % 2, k % 3))
+            .collect();
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (src.iter().map(String::as_str).collect(), tgt.iter().map(String::as_str).collect());
+        let (a, b) = (Side::new(&a, |_| Tokens::new()), Side::new(&b, |_| Tokens::new()));
+        let params = Params::default();
+        let length =
+            LengthModel::for_pair(&crate::lang::Lang::parse("en").unwrap(), &crate::lang::Lang::parse("ja").unwrap());
+        let mut marked: Vec<u64> = a.anchors.iter().chain(&b.anchors).flat_map(|x| x.marked.clone()).collect();
+        marked.sort_unstable();
+        marked.dedup();
+        assert!(marked.len() > 64, "{}", marked.len());
+        let bits = CostModel::new(&params, length, None, &a, &b);
+        assert!(bits.bits.is_some());
+        // Shared numbers and names are found: some beads gain from their anchors.
+        assert!(bits.anchor_evidence(2, 1, 2, 1) < 0.0, "{}", bits.anchor_evidence(2, 1, 2, 1));
+        let mut lists = CostModel::new(&params, length, None, &a, &b);
+        lists.bits = None;
+        for &(di, dj) in &super::super::dp::SHAPES {
+            for i in 0..=a.anchors.len() - di {
+                for j in 0..=b.anchors.len() - dj {
+                    if di == 0 || dj == 0 {
+                        assert_eq!(bits.deletion(i, di, j, dj), lists.deletion(i, di, j, dj), "{i}+{di} {j}+{dj}");
+                    } else {
+                        let want = lists.anchor_evidence(i, di, j, dj);
+                        assert_eq!(bits.anchor_evidence(i, di, j, dj), want, "{i}+{di} {j}+{dj}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn nfkc_table_agrees_with_the_normalizer() {
