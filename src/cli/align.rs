@@ -319,11 +319,40 @@ impl BatchDoc<'_> {
     }
 }
 
+/// One line of batch output: `{"id", "beads": [[[src idx...], [tgt idx...]], ...],
+/// "confidence": [...]}`, serialized from the beads as they are (no vectors built per bead).
 #[derive(serde::Serialize)]
 struct BatchOut<'a> {
     id: &'a str,
-    beads: Vec<(Vec<usize>, Vec<usize>)>,
-    confidence: Vec<f64>,
+    beads: BeadLines<'a>,
+    confidence: Confidences<'a>,
+}
+
+/// The beads' line indices, each bead a pair of arrays.
+struct BeadLines<'a>(&'a [Bead]);
+
+/// The beads' confidences.
+struct Confidences<'a>(&'a [Bead]);
+
+impl serde::Serialize for BeadLines<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|b| (Lines(&b.src), Lines(&b.tgt))))
+    }
+}
+
+impl serde::Serialize for Confidences<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|b| b.confidence))
+    }
+}
+
+/// A range of line indices as an array.
+struct Lines<'a>(&'a std::ops::Range<usize>);
+
+impl serde::Serialize for Lines<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.clone())
+    }
 }
 
 fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Result<Outcome> {
@@ -371,11 +400,7 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for (doc, beads) in docs.iter().zip(beads) {
-        let o = BatchOut {
-            id: &doc.id,
-            confidence: beads.iter().map(|b| b.confidence).collect(),
-            beads: beads.into_iter().map(|b| (b.src.collect(), b.tgt.collect())).collect(),
-        };
+        let o = BatchOut { id: &doc.id, beads: BeadLines(&beads), confidence: Confidences(&beads) };
         serde_json::to_writer(&mut out, &o)?;
         out.write_all(b"\n")?;
     }
