@@ -286,8 +286,37 @@ impl View<'_> {
     }
 }
 
-/// A line of a batch document.
-type Line<'a> = Cow<'a, str>;
+/// A line of a batch document, borrowed from the input unless it holds escapes. (serde
+/// borrows a `Cow` field only at the top level: inside a `Vec` it would always copy.)
+struct Line<'a>(Cow<'a, str>);
+
+impl AsRef<str> for Line<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Line<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Line<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Line<'de>, E> {
+                Ok(Line(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Line<'de>, E> {
+                Ok(Line(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Line<'de>, E> {
+                Ok(Line(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Visit)
+    }
+}
 
 /// One batch document: the fields read (others, `gold` included, are skipped unread).
 /// Strings borrow from the input where they hold no escapes: a batch has tens of
@@ -301,14 +330,14 @@ struct BatchDoc<'a> {
     #[serde(borrow)]
     tgt_lang: Cow<'a, str>,
     #[serde(borrow)]
-    src: Vec<Cow<'a, str>>,
+    src: Vec<Line<'a>>,
     #[serde(borrow)]
-    tgt: Vec<Cow<'a, str>>,
+    tgt: Vec<Line<'a>>,
 }
 
 impl BatchDoc<'_> {
     fn into_owned(self) -> BatchDoc<'static> {
-        let own = |v: Vec<Cow<'_, str>>| v.into_iter().map(|s| Cow::Owned(s.into_owned())).collect();
+        let own = |v: Vec<Line<'_>>| v.into_iter().map(|s| Line(Cow::Owned(s.0.into_owned()))).collect();
         BatchDoc {
             id: Cow::Owned(self.id.into_owned()),
             src_lang: Cow::Owned(self.src_lang.into_owned()),
@@ -432,8 +461,8 @@ fn lexicon_pairs(docs: &[BatchDoc<'_>], src: &Lang, tgt: &Lang) -> tomo::Result<
         let (Ok(a), Ok(b)) = (Lang::parse(&d.src_lang), Lang::parse(&d.tgt_lang)) else { continue };
         for (s, t) in d.src.iter().zip(&d.tgt) {
             units.push(Ok(ReadItem::Unit(Unit::new(vec![
-                Variant::from_plain(a.clone(), s),
-                Variant::from_plain(b.clone(), t),
+                Variant::from_plain(a.clone(), s.as_ref()),
+                Variant::from_plain(b.clone(), t.as_ref()),
             ]))));
         }
     }
