@@ -384,8 +384,20 @@ impl serde::Serialize for Lines<'_> {
     }
 }
 
+/// The text of `bytes` read from `path`, checked as UTF-8 with SIMD: a batch is megabytes of
+/// mostly non-ASCII text, where the standard check goes character by character (3 % of a
+/// batch's time). An invalid file is named with the line of its first bad byte.
+fn utf8<'a>(bytes: &'a [u8], path: &Path) -> tomo::Result<&'a str> {
+    simdutf8::basic::from_utf8(bytes).map_err(|_| {
+        let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
+        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Error::parse("not UTF-8 text").at(Position::file(path).at_line(line, None))
+    })
+}
+
 fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Result<Outcome> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::from(e).in_file(path))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+    let text = utf8(&bytes, path)?;
     let lexicon_docs = read_lexicon_docs(lexicon_from)?;
     let mut docs: Vec<BatchDoc> = Vec::new();
     let mut pairs: Vec<(Lang, Lang)> = Vec::new();

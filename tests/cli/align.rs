@@ -181,6 +181,18 @@ fn batch_lines_with_escapes_align_as_their_text() {
 }
 
 #[test]
+fn batch_file_not_utf8_is_named_with_its_line() {
+    let env = TestEnv::new();
+    let f = env.write("latin1.jsonl", b"{\"id\": \"a\"}\n{\"id\": \"caf\xe9\"}\n");
+    env.tomo()
+        .args(["align", "--jsonl"])
+        .arg(f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("latin1.jsonl: line 2: not UTF-8 text"));
+}
+
+#[test]
 fn errors_exit_2_naming_the_file_and_line() {
     let env = TestEnv::new();
     env.tomo()
