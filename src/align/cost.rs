@@ -713,7 +713,7 @@ impl<'a> CostModel<'a> {
         if prior - bound >= budget {
             return prior - bound;
         }
-        self.cost_in_full(prior, i, di, j, dj, budget)
+        self.cost_in_full(prior, bound, i, di, j, dj, budget)
     }
 
     /// An upper bound on what anchors and lexicon can take off the cost of the bead of
@@ -733,18 +733,20 @@ impl<'a> CostModel<'a> {
 
     /// [`CostModel::cost`] of a bead its prior did not dismiss.
     #[inline(never)]
-    fn cost_in_full(&self, prior: f64, i: usize, di: usize, j: usize, dj: usize, budget: f64) -> f64 {
+    #[allow(clippy::too_many_arguments)]
+    fn cost_in_full(&self, prior: f64, bound: f64, i: usize, di: usize, j: usize, dj: usize, budget: f64) -> f64 {
         let p = self.params;
-        // Anchors are cheap (bit sets) and exact; the lexicon, dearer, is bounded first.
+        // The length first (cheaper than the anchors, and what most beads off the path lose
+        // on) with the bound on all evidence; then the anchors, exact, with the bound on
+        // the lexicon, which is dearer.
+        let length = self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
+        if prior - bound + length >= budget {
+            return prior - bound + length;
+        }
         let anchor = self.anchor_evidence(i, di, j, dj);
-        let lex_bonus = self.max_lex_bonus(i, di);
-        let floor = prior + anchor - lex_bonus;
+        let floor = prior + anchor - self.max_lex_bonus(i, di) + length;
         if floor >= budget {
             return floor;
-        }
-        let length = self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
-        if floor + length >= budget {
-            return floor + length;
         }
         prior + length + anchor + self.lexical_evidence(i, di, j, dj)
     }
