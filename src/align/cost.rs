@@ -585,17 +585,17 @@ pub struct CostModel<'a> {
     bits: Option<DocBits>,
     /// Per source line: its lexicon tokens (at most 64), for the bound on lexical evidence.
     n_tokens: Vec<usize>,
-    /// Prefix sums over source and target lines of what each line's anchors and tokens
-    /// could take off a bead's cost, so that most beads are dismissed on their prior
-    /// alone (see [`CostModel::cost`]).
-    src_reach: Vec<Reach>,
-    tgt_reach: Vec<Reach>,
+    /// What the anchors and tokens of each run of 1 to 3 source and target lines could
+    /// take off a bead's cost (`src_reach[i][d - 1]` for lines `i..i+d`), so that most
+    /// beads are dismissed on their prior alone (see [`CostModel::cost`]).
+    src_reach: Vec<[Reach; 3]>,
+    tgt_reach: Vec<[Reach; 3]>,
     lex_cache: LexCache,
 }
 
-/// Prefix sums over a side's lines of the anchors and tokens a bead's bonus can come from:
-/// numbers, marked Latin tokens, punctuation classes (counts), and the lexical bonus the
-/// line's tokens could earn at most.
+/// What a line (or a run of lines) can add to a bead's bonus: its numbers, marked Latin
+/// tokens, punctuation classes (counts, summed over the lines), and the lexical bonus its
+/// tokens could earn at most.
 #[derive(Clone, Copy, Default)]
 struct Reach {
     numbers: f64,
@@ -605,18 +605,41 @@ struct Reach {
 }
 
 impl Reach {
-    fn prefix(lines: impl Iterator<Item = Reach>) -> Vec<Reach> {
-        let mut out = vec![Reach::default()];
+    /// For each line `i`, the reach of the runs of 1, 2 and 3 lines from it (zero past
+    /// the end), as differences of prefix sums: the bound asks for a run at every bead,
+    /// and reading one entry is cheaper than subtracting two.
+    fn runs(lines: impl Iterator<Item = Reach>) -> Vec<[Reach; 3]> {
+        let mut prefix = vec![Reach::default()];
         let mut total = Reach::default();
         for r in lines {
             total.numbers += r.numbers;
             total.marked += r.marked;
             total.punct += r.punct;
             total.lex += r.lex;
-            out.push(total);
+            prefix.push(total);
         }
-        out
+        let run = |a: &Reach, b: &Reach| Reach {
+            numbers: b.numbers - a.numbers,
+            marked: b.marked - a.marked,
+            punct: b.punct - a.punct,
+            lex: b.lex - a.lex,
+        };
+        (0..prefix.len())
+            .map(|i| std::array::from_fn(|d| prefix.get(i + d + 1).map_or(Reach::default(), |b| run(&prefix[i], b))))
+            .collect()
     }
+}
+
+/// The lesser of two numbers, neither NaN (`f64::min` also handles NaN, at a cost).
+#[inline]
+fn lesser(a: f64, b: f64) -> f64 {
+    if a < b { a } else { b }
+}
+
+/// The greater of two numbers, neither NaN.
+#[inline]
+fn greater(a: f64, b: f64) -> f64 {
+    if a > b { a } else { b }
 }
 
 /// The share of a line's tokens with a partner across that counts as neutral evidence.
@@ -681,8 +704,8 @@ impl<'a> CostModel<'a> {
             lex,
         };
         let src_reach =
-            Reach::prefix(src.anchors.iter().zip(&n_tokens).enumerate().map(|(k, (a, &t))| reach(a, lex_reach(k, t))));
-        let tgt_reach = Reach::prefix(tgt.anchors.iter().map(|a| reach(a, 0.0)));
+            Reach::runs(src.anchors.iter().zip(&n_tokens).enumerate().map(|(k, (a, &t))| reach(a, lex_reach(k, t))));
+        let tgt_reach = Reach::runs(tgt.anchors.iter().map(|a| reach(a, 0.0)));
         CostModel { params, length, lexicon, src, tgt, bits: anchors.bits, n_tokens, src_reach, tgt_reach, lex_cache }
     }
 
@@ -723,12 +746,11 @@ impl<'a> CostModel<'a> {
     #[inline]
     fn bonus_bound(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
         let p = self.params;
-        let (a0, a1) = (&self.src_reach[i], &self.src_reach[i + di]);
-        let (b0, b1) = (&self.tgt_reach[j], &self.tgt_reach[j + dj]);
-        p.num_shared * (a1.numbers - a0.numbers).min(b1.numbers - b0.numbers)
-            + p.latin_shared * (a1.marked - a0.marked).max(b1.marked - b0.marked)
-            + p.punct * (a1.punct - a0.punct).min(b1.punct - b0.punct)
-            + (a1.lex - a0.lex)
+        let (a, b) = (&self.src_reach[i][di - 1], &self.tgt_reach[j][dj - 1]);
+        p.num_shared * lesser(a.numbers, b.numbers)
+            + p.latin_shared * greater(a.marked, b.marked)
+            + p.punct * lesser(a.punct, b.punct)
+            + a.lex
     }
 
     /// [`CostModel::cost`] of a bead its prior did not dismiss.
@@ -754,7 +776,7 @@ impl<'a> CostModel<'a> {
     /// An upper bound on how much [`lexical_evidence`](Self::lexical_evidence) can lower a
     /// bead's cost.
     fn max_lex_bonus(&self, i: usize, di: usize) -> f64 {
-        self.src_reach[i + di].lex - self.src_reach[i].lex
+        self.src_reach[i][di - 1].lex
     }
 
     /// Anchor and lexicon evidence for a non-null bead (negative is good).
