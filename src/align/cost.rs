@@ -608,8 +608,9 @@ impl Reach {
     /// For each line `i`, the reach of the runs of 1, 2 and 3 lines from it (zero past
     /// the end), as differences of prefix sums: the bound asks for a run at every bead,
     /// and reading one entry is cheaper than subtracting two.
-    fn runs(lines: impl Iterator<Item = Reach>) -> Vec<[Reach; 3]> {
-        let mut prefix = vec![Reach::default()];
+    fn runs(lines: impl ExactSizeIterator<Item = Reach>) -> Vec<[Reach; 3]> {
+        let mut prefix = Vec::with_capacity(lines.len() + 1);
+        prefix.push(Reach::default());
         let mut total = Reach::default();
         for r in lines {
             total.numbers += r.numbers;

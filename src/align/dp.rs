@@ -153,7 +153,7 @@ fn best_path_in(
             back[at] = from;
         }
     }
-    let mut path = Vec::new();
+    let mut path = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
         let k = back[offset[i] + j - lo[i]];

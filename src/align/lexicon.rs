@@ -346,18 +346,20 @@ pub struct Vocab {
     /// Ids by [`token_key`].
     map: FxMap<u64, u32>,
     buf: String,
+    /// A line's ids as they are met, before they are sorted and copied out at their size.
+    ids: Vec<u32>,
 }
 
 impl Vocab {
     /// An empty vocabulary for text in `script`.
     pub fn new(script: Script) -> Vocab {
-        Vocab { script, map: FxMap::default(), buf: String::new() }
+        Vocab { script, map: FxMap::default(), buf: String::new(), ids: Vec::new() }
     }
 
     /// The ids of the content tokens of `text` (new tokens are added), sorted, deduplicated.
     pub fn ids(&mut self, text: &str) -> Tokens {
-        let mut out = Vec::new();
-        let map = &mut self.map;
+        let (map, out) = (&mut self.map, &mut self.ids);
+        out.clear();
         each_token(text, self.script, &mut self.buf, &mut |t| {
             let n = map.len() as u32;
             let id = *map.entry(token_key(t)).or_insert(n);
@@ -365,7 +367,7 @@ impl Vocab {
         });
         out.sort_unstable();
         out.dedup();
-        out
+        out.clone()
     }
 }
 
