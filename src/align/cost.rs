@@ -320,16 +320,16 @@ struct Bits {
 }
 
 impl Bits {
-    fn or(lines: &[Bits]) -> Bits {
-        let mut u = Bits { non_latin: true, ..Bits::default() };
-        for b in lines {
-            u.numbers |= b.numbers;
-            u.marked |= b.marked;
-            u.latin |= b.latin;
-            u.punct |= b.punct;
-            u.non_latin &= b.non_latin;
+    /// The union of two lines' (or runs') sets, without counts.
+    fn union(&self, b: &Bits) -> Bits {
+        Bits {
+            numbers: self.numbers | b.numbers,
+            marked: self.marked | b.marked,
+            latin: self.latin | b.latin,
+            punct: self.punct | b.punct,
+            non_latin: self.non_latin && b.non_latin,
+            ..Bits::default()
         }
-        u.counted()
     }
 
     /// These bits with their counts filled in.
@@ -380,6 +380,15 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
         }
         of.iter().fold(0, |m, v| m | values.binary_search(v).map_or(0, |k| 1 << k))
     };
+    // Most Latin tokens of an English line are not marked anywhere: a filter of the marked
+    // values' hashes turns most of them away before a search.
+    let filter = Filter::of(&marked);
+    let latin_set = |of: &[u64]| -> u64 {
+        if marked.is_empty() {
+            return 0;
+        }
+        of.iter().filter(|&&v| filter.may_hold(v)).fold(0, |m, v| m | marked.binary_search(v).map_or(0, |k| 1 << k))
+    };
     let bits = |side: &Side| -> Vec<Bits> {
         side.anchors
             .iter()
@@ -387,7 +396,7 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
                 Bits {
                     numbers: set(&numbers, &a.numbers),
                     marked: set(&marked, &a.marked),
-                    latin: set(&marked, &a.latin),
+                    latin: latin_set(&a.latin),
                     punct: (0..anchors::PUNCT_CLASSES).fold(0, |m, k| m | (u8::from(a.punct[k] > 0) << k)),
                     non_latin: a.non_latin,
                     ..Bits::default()
@@ -402,6 +411,30 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
         count_runs(&mut doc.tgt_runs, &tgt.anchors);
     }
     Some(doc)
+}
+
+/// A set of 64-bit values as 1,024 bits, one per value's hash: `may_hold` is false for
+/// most values not in the set, and never for one in it.
+struct Filter([u64; 16]);
+
+impl Filter {
+    fn of(values: &[u64]) -> Filter {
+        let mut f = Filter([0; 16]);
+        for &v in values {
+            let h = Filter::hash(v);
+            f.0[h >> 6] |= 1 << (h & 63);
+        }
+        f
+    }
+
+    fn hash(v: u64) -> usize {
+        (v.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize
+    }
+
+    fn may_hold(&self, v: u64) -> bool {
+        let h = Filter::hash(v);
+        self.0[h >> 6] & (1 << (h & 63)) != 0
+    }
 }
 
 /// The values of a document that can be shared by a bead: numbers found on both sides, and
@@ -456,16 +489,34 @@ struct DocBits {
 
 impl DocBits {
     fn new(src: Vec<Bits>, tgt: Vec<Bits>) -> DocBits {
-        let runs = |lines: &[Bits]| -> [Vec<Bits>; 3] {
-            std::array::from_fn(|d| lines.windows(d + 1).map(Bits::or).collect())
+        // Runs of two lines from pairs, of three from a run of two and a line.
+        let runs = |lines: Vec<Bits>| -> [Vec<Bits>; 3] {
+            let two: Vec<Bits> = lines.windows(2).map(|w| w[0].union(&w[1]).counted()).collect();
+            let three: Vec<Bits> = two.iter().zip(lines.iter().skip(2)).map(|(a, b)| a.union(b).counted()).collect();
+            [lines, two, three]
         };
-        // A deletion at position `at` looks at lines at-W..at+W of the other side.
-        let near = |lines: &[Bits]| -> Vec<Bits> {
-            (0..=lines.len())
-                .map(|at| Bits::or(&lines[at.saturating_sub(DELETION_WINDOW)..(at + DELETION_WINDOW).min(lines.len())]))
+        // A deletion at position `at` looks at lines at-W..at+W of the other side: the run
+        // of up to W lines ending there and the one starting there. (Only the sets are
+        // read there, not the counts.)
+        const _: () = assert!(DELETION_WINDOW <= 3);
+        let near = |runs: &[Vec<Bits>; 3]| -> Vec<Bits> {
+            let n = runs[0].len();
+            (0..=n)
+                .map(|at| {
+                    let (before, after) = (at.min(DELETION_WINDOW), (n - at).min(DELETION_WINDOW));
+                    let mut u = Bits { non_latin: true, ..Bits::default() };
+                    if before > 0 {
+                        u = u.union(&runs[before - 1][at - before]);
+                    }
+                    if after > 0 {
+                        u = u.union(&runs[after - 1][at]);
+                    }
+                    u
+                })
                 .collect()
         };
-        DocBits { src_near: near(&src), tgt_near: near(&tgt), src_runs: runs(&src), tgt_runs: runs(&tgt) }
+        let (src_runs, tgt_runs) = (runs(src), runs(tgt));
+        DocBits { src_near: near(&src_runs), tgt_near: near(&tgt_runs), src_runs, tgt_runs }
     }
 
     /// The union of source lines `i..i+di` (`di` of 1 to 3).
