@@ -483,8 +483,16 @@ fn count_runs(runs: &mut [Vec<Bits>; 3], lines: &[Rc<Anchors>]) {
 struct DocBits {
     src_runs: [Vec<Bits>; 3],
     tgt_runs: [Vec<Bits>; 3],
-    src_near: Vec<Bits>,
-    tgt_near: Vec<Bits>,
+    src_near: Vec<Near>,
+    tgt_near: Vec<Near>,
+}
+
+/// The numbers and Latin tokens of the lines around a position, all a deletion reads
+/// there (half the size of [`Bits`]: a batch keeps these for its documents' second pass).
+#[derive(Clone, Copy)]
+struct Near {
+    numbers: u64,
+    latin: u64,
 }
 
 impl DocBits {
@@ -496,22 +504,21 @@ impl DocBits {
             [lines, two, three]
         };
         // A deletion at position `at` looks at lines at-W..at+W of the other side: the run
-        // of up to W lines ending there and the one starting there. (Only the sets are
-        // read there, not the counts.)
+        // of up to W lines ending there and the one starting there.
         const _: () = assert!(DELETION_WINDOW <= 3);
-        let near = |runs: &[Vec<Bits>; 3]| -> Vec<Bits> {
+        let near = |runs: &[Vec<Bits>; 3]| -> Vec<Near> {
             let n = runs[0].len();
             (0..=n)
                 .map(|at| {
                     let (before, after) = (at.min(DELETION_WINDOW), (n - at).min(DELETION_WINDOW));
-                    let mut u = Bits { non_latin: true, ..Bits::default() };
+                    let mut u = Bits::default();
                     if before > 0 {
                         u = u.union(&runs[before - 1][at - before]);
                     }
                     if after > 0 {
                         u = u.union(&runs[after - 1][at]);
                     }
-                    u
+                    Near { numbers: u.numbers, latin: u.latin }
                 })
                 .collect()
         };
