@@ -211,6 +211,7 @@ enum Fold {
 /// with another under NFKC (combining marks and jamo are not in it), so a line made only
 /// of them is normalized character by character. A test checks every entry against the
 /// normalizer.
+#[inline]
 fn fold(c: char) -> Fold {
     match c as u32 {
         0x00..=0x7F

@@ -427,17 +427,32 @@ fn each_ascii_word(text: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
             continue;
         }
         let start = k;
+        let (mut letter, mut upper) = (false, false);
         while k < bytes.len() && (bytes[k].is_ascii_alphanumeric() || bytes[k] == b'\'') {
+            letter |= bytes[k].is_ascii_alphabetic();
+            upper |= bytes[k].is_ascii_uppercase();
             k += 1;
         }
-        let w = text[start..k].trim_matches('\'');
-        if w.len() < 3 || w.bytes().all(|c| c.is_ascii_digit()) {
+        let (mut a, mut b) = (start, k);
+        while a < b && bytes[a] == b'\'' {
+            a += 1;
+        }
+        while b > a && bytes[b - 1] == b'\'' {
+            b -= 1;
+        }
+        let w = &text[a..b];
+        if w.len() < 3 || (!letter && w.bytes().all(|c| c.is_ascii_digit())) {
             continue;
         }
-        buf.clear();
-        buf.push_str(w);
-        buf.make_ascii_lowercase();
-        let w = buf.as_str();
+        // Copied only to be lower-cased.
+        let w = if upper {
+            buf.clear();
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+            buf.as_str()
+        } else {
+            w
+        };
         if is_stop(w) {
             continue;
         }
