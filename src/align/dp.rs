@@ -130,24 +130,36 @@ fn best_path_in(
             }
             let mut cell = UNREACHED;
             let mut from = u8::MAX;
-            for (k, &(di, dj)) in SHAPES.iter().enumerate() {
-                if di > i || dj > j {
-                    continue;
-                }
-                let (pi, pj) = (i - di, j - dj);
-                if pj < lo[pi] || pj > hi[pi] {
-                    continue;
-                }
-                let prev = best[offset[pi] + pj - lo[pi]];
-                if prev >= UNREACHED {
-                    continue;
-                }
-                let c = prev + cost(k, pi, di, pj, dj, cell - prev);
-                if c < cell {
-                    cell = c;
-                    from = k as u8;
-                }
+            // Each shape in SHAPES order, written out so that its line counts are constants
+            // in the (inlined) cost function: a loop over the table left them variables.
+            macro_rules! shape {
+                ($k:literal) => {{
+                    const DI: usize = SHAPES[$k].0;
+                    const DJ: usize = SHAPES[$k].1;
+                    if DI <= i && DJ <= j {
+                        let (pi, pj) = (i - DI, j - DJ);
+                        if pj >= lo[pi] && pj <= hi[pi] {
+                            let prev = best[offset[pi] + pj - lo[pi]];
+                            if prev < UNREACHED {
+                                let c = prev + cost($k, pi, DI, pj, DJ, cell - prev);
+                                if c < cell {
+                                    cell = c;
+                                    from = $k;
+                                }
+                            }
+                        }
+                    }
+                }};
             }
+            const _: () = assert!(SHAPES.len() == 8);
+            shape!(0);
+            shape!(1);
+            shape!(2);
+            shape!(3);
+            shape!(4);
+            shape!(5);
+            shape!(6);
+            shape!(7);
             let at = offset[i] + j - lo[i];
             best[at] = cell;
             back[at] = from;
