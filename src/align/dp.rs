@@ -124,6 +124,10 @@ fn best_path_in(
     let mut back = vec![u8::MAX; total];
     best[0] = 0.0;
     for i in 0..=n {
+        // The band and table offset of rows i, i-1, i-2 and i-3, which the shapes reach
+        // back to (a row before the first is never read).
+        let row = |d: usize| if d <= i { (lo[i - d], hi[i - d], offset[i - d]) } else { (0, 0, 0) };
+        let rows = [row(0), row(1), row(2), row(3)];
         for j in lo[i]..=hi[i] {
             if i == 0 && j == 0 {
                 continue;
@@ -136,10 +140,11 @@ fn best_path_in(
                 ($k:literal) => {{
                     const DI: usize = SHAPES[$k].0;
                     const DJ: usize = SHAPES[$k].1;
+                    let (plo, phi, poff) = rows[DI];
                     if DI <= i && DJ <= j {
                         let (pi, pj) = (i - DI, j - DJ);
-                        if pj >= lo[pi] && pj <= hi[pi] {
-                            let prev = best[offset[pi] + pj - lo[pi]];
+                        if pj >= plo && pj <= phi {
+                            let prev = best[poff + pj - plo];
                             if prev < UNREACHED {
                                 let c = prev + cost($k, pi, DI, pj, DJ, cell - prev);
                                 if c < cell {
