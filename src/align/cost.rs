@@ -552,6 +552,11 @@ const DENSE_LEX_CACHE: usize = 1 << 16;
 /// All match masks of a document at once: each target id's lines are looked up once per
 /// link of each source token, instead of each link being searched in every target line.
 fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
+    if tgt.tokens.len() <= 64 { dense_masks_narrow(lex, src, tgt) } else { dense_masks_wide(lex, src, tgt) }
+}
+
+/// [`dense_masks`] for any number of target lines.
+fn dense_masks_wide(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
     let m = tgt.tokens.len();
     let mut masks = vec![0u64; src.tokens.len() * m];
     // The target lines of each target id are bucketed by id (counted, then placed):
@@ -615,6 +620,70 @@ fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
             spans[y as usize] = (0, 0);
         }
         ids.clear();
+    });
+    masks
+}
+
+/// [`dense_masks`] for a target side of at most 64 lines: a set of target lines is a bit
+/// mask, so each distinct source token's partner lines (the union over its links of the
+/// lines each partner occurs in) are found once per document, however many source lines
+/// repeat it, and a token's bit is set in the lines of that set.
+fn dense_masks_narrow(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
+    let m = tgt.tokens.len();
+    let mut masks = vec![0u64; src.tokens.len() * m];
+    // Tables by token id kept across documents (ids are dense in the batch's vocabulary):
+    // the target lines of each target id (cleared before returning), and each source id's
+    // partner lines, valid where its generation is this document's.
+    #[derive(Default)]
+    struct Tables {
+        tgt_lines: Vec<u64>,
+        touched: Vec<u32>,
+        src_lines: Vec<(u32, u64)>,
+        generation: u32,
+    }
+    thread_local! {
+        static TABLES: RefCell<Tables> = RefCell::default();
+    }
+    TABLES.with_borrow_mut(|Tables { tgt_lines, touched, src_lines, generation }| {
+        *generation = generation.wrapping_add(1);
+        if *generation == 0 {
+            src_lines.iter_mut().for_each(|e| e.0 = 0);
+            *generation = 1;
+        }
+        for (b, t) in tgt.tokens.iter().enumerate() {
+            for &y in t {
+                if tgt_lines.len() <= y as usize {
+                    tgt_lines.resize(y as usize + 1, 0);
+                }
+                if tgt_lines[y as usize] == 0 {
+                    touched.push(y);
+                }
+                tgt_lines[y as usize] |= 1 << b;
+            }
+        }
+        for (a, toks) in src.tokens.iter().enumerate() {
+            let row = &mut masks[a * m..(a + 1) * m];
+            for (k, &x) in toks.iter().take(64).enumerate() {
+                if src_lines.len() <= x as usize {
+                    src_lines.resize(x as usize + 1, (0, 0));
+                }
+                let entry = &mut src_lines[x as usize];
+                if entry.0 != *generation {
+                    let lines =
+                        lex.links(x).iter().fold(0, |u, &(y, _)| u | tgt_lines.get(y as usize).map_or(0, |&l| l));
+                    *entry = (*generation, lines);
+                }
+                let mut lines = entry.1;
+                while lines != 0 {
+                    row[lines.trailing_zeros() as usize] |= 1 << k;
+                    lines &= lines - 1;
+                }
+            }
+        }
+        for &y in touched.iter() {
+            tgt_lines[y as usize] = 0;
+        }
+        touched.clear();
     });
     masks
 }
@@ -994,6 +1063,39 @@ impl<'a> CostModel<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dense_masks_agree_with_the_lexicon() {
+        let (ja, en) = (crate::lang::Lang::parse("ja").unwrap(), crate::lang::Lang::parse("en").unwrap());
+        let pairs = [
+            ("政府は予算を決めた。", "The government decided the budget."),
+            ("政府が発表した。", "The government announced it."),
+            ("予算は大きい。", "The budget is large."),
+            ("地震で政府が動いた。", "The government acted after the earthquake."),
+            ("地震は強かった。", "The earthquake was strong."),
+            ("地震の予算。", "The earthquake budget."),
+        ];
+        let lex = Lexicon::learn(&ja, &en, pairs.iter().copied());
+        assert!(!lex.is_empty());
+        // The source side repeats its lines (a token met again reads its partner lines
+        // from the first time); the target side is cut to 3 or 70 lines.
+        let src: Vec<&str> = (0..9).map(|k| pairs[k % pairs.len()].0).collect();
+        for n_tgt in [3, 70] {
+            let tgt: Vec<&str> = (0..n_tgt).map(|k| pairs[(k * 5) % pairs.len()].1).collect();
+            let a = Side::new(&src, |l| lex.src_tokens(l));
+            let b = Side::new(&tgt, |l| lex.tgt_tokens(l));
+            let want: Vec<u64> = (0..src.len())
+                .flat_map(|i| (0..tgt.len()).map(move |j| (i, j)))
+                .map(|(i, j)| lex.match_mask(&a.tokens[i], &b.tokens[j]))
+                .collect();
+            assert!(want.iter().any(|&x| x != 0));
+            assert_eq!(dense_masks_wide(&lex, &a, &b), want);
+            assert_eq!(dense_masks(&lex, &a, &b), want);
+            if n_tgt <= 64 {
+                assert_eq!(dense_masks_narrow(&lex, &a, &b), want);
+            }
+        }
+    }
 
     #[test]
     fn bit_sets_agree_with_the_lists() {
