@@ -395,6 +395,22 @@ fn utf8<'a>(bytes: &'a [u8], path: &Path) -> tomo::Result<&'a str> {
     })
 }
 
+/// The lines of `text` as [`str::lines`] gives them, found with the `memchr` crate's
+/// vectorized search (a batch file is megabytes).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    std::iter::from_fn(move || {
+        let end = ends.next()?;
+        if end == text.len() && start == end {
+            return None;
+        }
+        let line = &text[start..end];
+        start = end + 1;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
 fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Result<Outcome> {
     let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
     let text = utf8(&bytes, path)?;
@@ -402,7 +418,7 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
     let mut docs: Vec<BatchDoc> = Vec::new();
     let mut pairs: Vec<(Lang, Lang)> = Vec::new();
     let mut pair_of: Vec<usize> = Vec::new();
-    for (k, line) in text.lines().enumerate() {
+    for (k, line) in lines(text).enumerate() {
         if line.trim().is_empty() {
             continue;
         }
@@ -480,4 +496,16 @@ fn lexicon_pairs(docs: &[BatchDoc<'_>], src: &Lang, tgt: &Lang) -> tomo::Result<
     }
     tm.import(units, &ImportOptions::default())?;
     tomo::align::lexicon::pairs_from_memory(&tm, src, tgt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_as_str_lines_gives_them() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "a\n\nb\n", "{\"x\": 1}\r\n\r\n{}"] {
+            assert_eq!(lines(text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 }
