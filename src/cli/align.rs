@@ -425,13 +425,19 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
         let at = || Position::file(path).at_line(k as u64 + 1, None);
         let doc: BatchDoc =
             serde_json::from_str(line).map_err(|e| Error::parse(format!("not a batch document: {e}")).at(at()))?;
-        let src = Lang::parse(&doc.src_lang).map_err(|e| e.at(at()))?;
-        let tgt = Lang::parse(&doc.tgt_lang).map_err(|e| e.at(at()))?;
-        let p = match pairs.iter().position(|(a, b)| *a == src && *b == tgt) {
-            Some(p) => p,
-            None => {
-                pairs.push((src, tgt));
-                pairs.len() - 1
+        // Most documents name the pair the one before did: parsed only when it changes.
+        let p = match (docs.last(), pair_of.last()) {
+            (Some(last), Some(&p)) if last.src_lang == doc.src_lang && last.tgt_lang == doc.tgt_lang => p,
+            _ => {
+                let src = Lang::parse(&doc.src_lang).map_err(|e| e.at(at()))?;
+                let tgt = Lang::parse(&doc.tgt_lang).map_err(|e| e.at(at()))?;
+                match pairs.iter().position(|(a, b)| *a == src && *b == tgt) {
+                    Some(p) => p,
+                    None => {
+                        pairs.push((src, tgt));
+                        pairs.len() - 1
+                    }
+                }
             }
         };
         pair_of.push(p);
