@@ -239,32 +239,48 @@ fn numbers(s: &str, out: &mut Vec<u64>) {
 
 /// FNV-1a of `s` lower-cased (ASCII): small, fast and stable across runs.
 fn hash_lower(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b.to_ascii_lowercase());
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    s.bytes().fold(HASH_START, hash_step)
+}
+
+/// [`hash_lower`]'s start (the 64-bit FNV-1a offset basis).
+const HASH_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`hash_lower`] of one more byte.
+#[inline]
+fn hash_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// Latin tokens: letters/digits plus inner `.`, `-`, `/`, `:`, `@` (so URLs and e-mail
 /// addresses stay whole). Tokens are slices of `s`, hashed lower-cased without a copy.
 fn latin_tokens(s: &str, non_latin: bool, marked: &mut Vec<u64>, all: &mut Vec<u64>) {
     let mut first_word = true;
+    // A token (ASCII: see the scan below) is read in one pass over its bytes: its hash and
+    // what makes it notable.
     let mut flush = |tok: &str, first_word: &mut bool| {
+        let mut t = tok.as_bytes();
+        while let [rest @ .., b'.' | b'-' | b'/' | b':' | b'@'] = t {
+            t = rest;
+        }
         // A possessive is the name itself: `CNN's` meets `CNN이` and `CNNの`.
-        let t = tok.trim_end_matches(['.', '-', '/', ':', '@']);
-        let t = t.strip_suffix("'s").or_else(|| t.strip_suffix("'S")).unwrap_or(t);
-        if t.bytes().any(|c| c.is_ascii_alphabetic()) {
-            let h = hash_lower(t);
+        if let [rest @ .., b'\'', b's' | b'S'] = t {
+            t = rest;
+        }
+        let (mut alpha, mut has_digit, mut inner_upper, mut url) = (false, false, false, false);
+        let mut h = HASH_START;
+        for (k, &c) in t.iter().enumerate() {
+            alpha |= c.is_ascii_alphabetic();
+            has_digit |= c.is_ascii_digit();
+            inner_upper |= k > 0 && c.is_ascii_uppercase();
+            url |= matches!(c, b'.' | b'/' | b'@');
+            h = hash_step(h, c);
+        }
+        if alpha {
             all.push(h);
-            let has_digit = t.bytes().any(|c| c.is_ascii_digit());
-            let inner_upper = t.bytes().skip(1).any(|c| c.is_ascii_uppercase());
-            let capital = t.starts_with(|c: char| c.is_ascii_uppercase());
-            let url = t.contains(['.', '/', '@']);
+            let capital = t[0].is_ascii_uppercase();
             let notable =
                 if non_latin { t.len() >= 2 } else { has_digit || inner_upper || url || (capital && !*first_word) };
-            if notable && !(t.len() <= 3 && STOP.iter().any(|w| w.eq_ignore_ascii_case(t))) {
+            if notable && !(t.len() <= 3 && STOP.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(t))) {
                 marked.push(h);
             }
             *first_word = false;

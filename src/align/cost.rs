@@ -211,6 +211,7 @@ enum Fold {
 /// with another under NFKC (combining marks and jamo are not in it), so a line made only
 /// of them is normalized character by character. A test checks every entry against the
 /// normalizer.
+#[inline]
 fn fold(c: char) -> Fold {
     match c as u32 {
         0x00..=0x7F
@@ -302,8 +303,8 @@ fn cross(
 
 /// A line's anchors as bit sets over the document's distinct values (numbers and Latin
 /// tokens of both sides, interned per document), so that a bead's shared and missing
-/// anchors are a few AND/popcounts. Only when the document has at most 64 distinct values
-/// of each kind: longer documents use the sorted lists ([`cross`]).
+/// anchors are a few AND/popcounts. Only when the document's values fit in 64 bits of
+/// each kind (see [`doc_bits`]): longer documents use the sorted lists ([`cross`]).
 #[derive(Clone, Copy, Default)]
 struct Bits {
     numbers: u64,
@@ -312,36 +313,40 @@ struct Bits {
     /// Bit k: punctuation class k occurs.
     punct: u8,
     non_latin: bool,
-    /// Bits set in `numbers` and in `marked`, counted ahead (the baseline x86-64 target
-    /// has no popcount instruction, and these are asked for every bead).
-    n_numbers: u8,
-    n_marked: u8,
+    /// Distinct numbers and marked tokens, counted ahead (the baseline x86-64 target has
+    /// no popcount instruction, and these are asked for every bead); the bits set in
+    /// `numbers` and `marked` unless only the values that can be shared are interned.
+    n_numbers: u16,
+    n_marked: u16,
 }
 
 impl Bits {
-    fn or(lines: &[Bits]) -> Bits {
-        let mut u = Bits { non_latin: true, ..Bits::default() };
-        for b in lines {
-            u.numbers |= b.numbers;
-            u.marked |= b.marked;
-            u.latin |= b.latin;
-            u.punct |= b.punct;
-            u.non_latin &= b.non_latin;
+    /// The union of two lines' (or runs') sets, without counts.
+    fn union(&self, b: &Bits) -> Bits {
+        Bits {
+            numbers: self.numbers | b.numbers,
+            marked: self.marked | b.marked,
+            latin: self.latin | b.latin,
+            punct: self.punct | b.punct,
+            non_latin: self.non_latin && b.non_latin,
+            ..Bits::default()
         }
-        u.counted()
     }
 
     /// These bits with their counts filled in.
     fn counted(mut self) -> Bits {
-        self.n_numbers = self.numbers.count_ones() as u8;
-        self.n_marked = self.marked.count_ones() as u8;
+        self.n_numbers = self.numbers.count_ones() as u16;
+        self.n_marked = self.marked.count_ones() as u16;
         self
     }
 }
 
 /// Per-line bit sets of both sides of a document, when its values fit in 64 bits. Only
 /// marked Latin tokens are interned: a line's other Latin tokens matter only where they
-/// meet a marked one, so they are kept only when they equal one.
+/// meet a marked one, so they are kept only when they equal one. A document with more
+/// than 64 distinct values of a kind interns only those that can be shared (numbers on
+/// both sides, marked tokens of one side among the other's Latin tokens), which is all a
+/// hit can be, and counts each run's distinct values from the lists.
 fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
     let mut numbers: Vec<u64> = Vec::new();
     let mut marked: Vec<u64> = Vec::new();
@@ -349,12 +354,12 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
         numbers.extend_from_slice(&a.numbers);
         marked.extend_from_slice(&a.marked);
         // Stop early on long documents: the sorted lists serve them.
-        if numbers.len() > 256 || marked.len() > 256 {
+        if numbers.len() > 1024 || marked.len() > 1024 {
             for v in [&mut numbers, &mut marked] {
                 v.sort_unstable();
                 v.dedup();
             }
-            if numbers.len() > 64 || marked.len() > 64 {
+            if numbers.len() > 256 || marked.len() > 256 {
                 return None;
             }
         }
@@ -363,14 +368,27 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
         v.sort_unstable();
         v.dedup();
     }
-    if numbers.len() > 64 || marked.len() > 64 {
-        return None;
+    let shared_only = numbers.len() > 64 || marked.len() > 64;
+    if shared_only {
+        (numbers, marked) = shared_values(src, tgt);
+        if numbers.len() > 64 || marked.len() > 64 {
+            return None;
+        }
     }
     let set = |values: &[u64], of: &[u64]| -> u64 {
         if values.is_empty() {
             return 0;
         }
         of.iter().fold(0, |m, v| m | values.binary_search(v).map_or(0, |k| 1 << k))
+    };
+    // Most Latin tokens of an English line are not marked anywhere: a filter of the marked
+    // values' hashes turns most of them away before a search.
+    let filter = Filter::of(&marked);
+    let latin_set = |of: &[u64]| -> u64 {
+        if marked.is_empty() {
+            return 0;
+        }
+        of.iter().filter(|&&v| filter.may_hold(v)).fold(0, |m, v| m | marked.binary_search(v).map_or(0, |k| 1 << k))
     };
     let bits = |side: &Side| -> Vec<Bits> {
         side.anchors
@@ -379,7 +397,7 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
                 Bits {
                     numbers: set(&numbers, &a.numbers),
                     marked: set(&marked, &a.marked),
-                    latin: set(&marked, &a.latin),
+                    latin: latin_set(&a.latin),
                     punct: (0..anchors::PUNCT_CLASSES).fold(0, |m, k| m | (u8::from(a.punct[k] > 0) << k)),
                     non_latin: a.non_latin,
                     ..Bits::default()
@@ -388,7 +406,76 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
             })
             .collect()
     };
-    Some(DocBits::new(bits(src), bits(tgt)))
+    let mut doc = DocBits::new(bits(src), bits(tgt));
+    if shared_only {
+        count_runs(&mut doc.src_runs, &src.anchors);
+        count_runs(&mut doc.tgt_runs, &tgt.anchors);
+    }
+    Some(doc)
+}
+
+/// A set of 64-bit values as 1,024 bits, one per value's hash: `may_hold` is false for
+/// most values not in the set, and never for one in it.
+struct Filter([u64; 16]);
+
+impl Filter {
+    fn of(values: &[u64]) -> Filter {
+        let mut f = Filter([0; 16]);
+        for &v in values {
+            let h = Filter::hash(v);
+            f.0[h >> 6] |= 1 << (h & 63);
+        }
+        f
+    }
+
+    fn hash(v: u64) -> usize {
+        (v.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize
+    }
+
+    fn may_hold(&self, v: u64) -> bool {
+        let h = Filter::hash(v);
+        self.0[h >> 6] & (1 << (h & 63)) != 0
+    }
+}
+
+/// The values of a document that can be shared by a bead: numbers found on both sides, and
+/// marked tokens of either side found among the other side's Latin tokens; sorted.
+fn shared_values(src: &Side, tgt: &Side) -> (Vec<u64>, Vec<u64>) {
+    let all = |side: &Side, field: fn(&Anchors) -> &[u64]| -> Vec<u64> {
+        let mut v: Vec<u64> = side.anchors.iter().flat_map(|a| field(a).iter().copied()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let both =
+        |a: &[u64], b: &[u64]| -> Vec<u64> { a.iter().copied().filter(|v| b.binary_search(v).is_ok()).collect() };
+    let numbers = both(&all(src, |a| &a.numbers), &all(tgt, |a| &a.numbers));
+    let mut marked = both(&all(src, |a| &a.marked), &all(tgt, |a| &a.latin));
+    marked.extend(both(&all(tgt, |a| &a.marked), &all(src, |a| &a.latin)));
+    marked.sort_unstable();
+    marked.dedup();
+    (numbers, marked)
+}
+
+/// Each run's distinct numbers and marked tokens counted from the lines' lists (for bit
+/// sets that hold only the values that can be shared).
+fn count_runs(runs: &mut [Vec<Bits>; 3], lines: &[Rc<Anchors>]) {
+    let mut values: Vec<u64> = Vec::new();
+    let mut distinct = |run: &[Rc<Anchors>], field: fn(&Anchors) -> &[u64]| -> u16 {
+        values.clear();
+        for a in run {
+            values.extend_from_slice(field(a));
+        }
+        values.sort_unstable();
+        values.dedup();
+        values.len() as u16
+    };
+    for (d, runs) in runs.iter_mut().enumerate() {
+        for (r, run) in runs.iter_mut().zip(lines.windows(d + 1)) {
+            r.n_numbers = distinct(run, |a| &a.numbers);
+            r.n_marked = distinct(run, |a| &a.marked);
+        }
+    }
 }
 
 /// The bit sets a bead's cost reads, combined ahead: for each side, the union of every
@@ -397,22 +484,47 @@ fn doc_bits(src: &Side, tgt: &Side) -> Option<DocBits> {
 struct DocBits {
     src_runs: [Vec<Bits>; 3],
     tgt_runs: [Vec<Bits>; 3],
-    src_near: Vec<Bits>,
-    tgt_near: Vec<Bits>,
+    src_near: Vec<Near>,
+    tgt_near: Vec<Near>,
+}
+
+/// The numbers and Latin tokens of the lines around a position, all a deletion reads
+/// there (half the size of [`Bits`]: a batch keeps these for its documents' second pass).
+#[derive(Clone, Copy)]
+struct Near {
+    numbers: u64,
+    latin: u64,
 }
 
 impl DocBits {
     fn new(src: Vec<Bits>, tgt: Vec<Bits>) -> DocBits {
-        let runs = |lines: &[Bits]| -> [Vec<Bits>; 3] {
-            std::array::from_fn(|d| lines.windows(d + 1).map(Bits::or).collect())
+        // Runs of two lines from pairs, of three from a run of two and a line.
+        let runs = |lines: Vec<Bits>| -> [Vec<Bits>; 3] {
+            let two: Vec<Bits> = lines.windows(2).map(|w| w[0].union(&w[1]).counted()).collect();
+            let three: Vec<Bits> = two.iter().zip(lines.iter().skip(2)).map(|(a, b)| a.union(b).counted()).collect();
+            [lines, two, three]
         };
-        // A deletion at position `at` looks at lines at-W..at+W of the other side.
-        let near = |lines: &[Bits]| -> Vec<Bits> {
-            (0..=lines.len())
-                .map(|at| Bits::or(&lines[at.saturating_sub(DELETION_WINDOW)..(at + DELETION_WINDOW).min(lines.len())]))
+        // A deletion at position `at` looks at lines at-W..at+W of the other side: the run
+        // of up to W lines ending there and the one starting there.
+        const _: () = assert!(DELETION_WINDOW <= 3);
+        let near = |runs: &[Vec<Bits>; 3]| -> Vec<Near> {
+            let n = runs[0].len();
+            (0..=n)
+                .map(|at| {
+                    let (before, after) = (at.min(DELETION_WINDOW), (n - at).min(DELETION_WINDOW));
+                    let mut u = Bits::default();
+                    if before > 0 {
+                        u = u.union(&runs[before - 1][at - before]);
+                    }
+                    if after > 0 {
+                        u = u.union(&runs[after - 1][at]);
+                    }
+                    Near { numbers: u.numbers, latin: u.latin }
+                })
                 .collect()
         };
-        DocBits { src_near: near(&src), tgt_near: near(&tgt), src_runs: runs(&src), tgt_runs: runs(&tgt) }
+        let (src_runs, tgt_runs) = (runs(src), runs(tgt));
+        DocBits { src_near: near(&src_runs), tgt_near: near(&tgt_runs), src_runs, tgt_runs }
     }
 
     /// The union of source lines `i..i+di` (`di` of 1 to 3).
@@ -440,44 +552,138 @@ const DENSE_LEX_CACHE: usize = 1 << 16;
 /// All match masks of a document at once: each target id's lines are looked up once per
 /// link of each source token, instead of each link being searched in every target line.
 fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
+    if tgt.tokens.len() <= 64 { dense_masks_narrow(lex, src, tgt) } else { dense_masks_wide(lex, src, tgt) }
+}
+
+/// [`dense_masks`] for any number of target lines.
+fn dense_masks_wide(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
     let m = tgt.tokens.len();
     let mut masks = vec![0u64; src.tokens.len() * m];
-    // Target lines of each target id: `lines[span]` for the span the map gives.
-    let mut where_: Vec<(u32, u32)> =
-        tgt.tokens.iter().enumerate().flat_map(|(b, t)| t.iter().map(move |&y| (y, b as u32))).collect();
-    where_.sort_unstable();
-    // The spans are indexed by id in a table kept across documents (ids are dense in the
-    // batch's vocabulary): a probe per link was most of this function's time. Entries set
-    // here are cleared before returning, so an absent id reads as an empty span.
-    thread_local! {
-        static SPANS: RefCell<Vec<(u32, u32)>> = const { RefCell::new(Vec::new()) };
+    // The target lines of each target id are bucketed by id (counted, then placed):
+    // `lines[from..to]` for the span `spans[id]`. The spans are indexed by id in a table
+    // kept across documents (ids are dense in the batch's vocabulary): a probe per link
+    // was most of this function's time. Entries set here are cleared before returning,
+    // so an absent id reads as an empty span.
+    #[derive(Default)]
+    struct Buckets {
+        spans: Vec<(u32, u32)>,
+        ids: Vec<u32>,
+        lines: Vec<u32>,
     }
-    SPANS.with_borrow_mut(|spans| {
-        let need = where_.last().map_or(0, |&(y, _)| y as usize + 1);
-        if spans.len() < need {
-            spans.resize(need, (0, 0));
-        }
-        for (k, &(y, _)) in where_.iter().enumerate() {
-            let span = &mut spans[y as usize];
-            if k == 0 || where_[k - 1].0 != y {
-                span.0 = k as u32;
+    thread_local! {
+        static BUCKETS: RefCell<Buckets> = RefCell::default();
+    }
+    BUCKETS.with_borrow_mut(|Buckets { spans, ids, lines }| {
+        // Counts first (in `.1`), the distinct ids in the order met.
+        let mut total = 0u32;
+        for t in &tgt.tokens {
+            for &y in t {
+                if spans.len() <= y as usize {
+                    spans.resize(y as usize + 1, (0, 0));
+                }
+                let span = &mut spans[y as usize];
+                if span.1 == 0 {
+                    ids.push(y);
+                }
+                span.1 += 1;
+                total += 1;
             }
-            span.1 = k as u32 + 1;
+        }
+        // Each id's bucket starts where the previous one's ends; `.1` then fills it.
+        let mut at = 0;
+        for &y in ids.iter() {
+            let count = spans[y as usize].1;
+            spans[y as usize] = (at, at);
+            at += count;
+        }
+        lines.clear();
+        lines.resize(total as usize, 0);
+        for (b, t) in tgt.tokens.iter().enumerate() {
+            for &y in t {
+                let span = &mut spans[y as usize];
+                lines[span.1 as usize] = b as u32;
+                span.1 += 1;
+            }
         }
         for (a, toks) in src.tokens.iter().enumerate() {
             let row = &mut masks[a * m..(a + 1) * m];
             for (k, &x) in toks.iter().take(64).enumerate() {
                 for &(y, _) in lex.links(x) {
                     let Some(&(from, to)) = spans.get(y as usize) else { continue };
-                    for &(_, b) in &where_[from as usize..to as usize] {
+                    for &b in &lines[from as usize..to as usize] {
                         row[b as usize] |= 1 << k;
                     }
                 }
             }
         }
-        for &(y, _) in &where_ {
+        for &y in ids.iter() {
             spans[y as usize] = (0, 0);
         }
+        ids.clear();
+    });
+    masks
+}
+
+/// [`dense_masks`] for a target side of at most 64 lines: a set of target lines is a bit
+/// mask, so each distinct source token's partner lines (the union over its links of the
+/// lines each partner occurs in) are found once per document, however many source lines
+/// repeat it, and a token's bit is set in the lines of that set.
+fn dense_masks_narrow(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
+    let m = tgt.tokens.len();
+    let mut masks = vec![0u64; src.tokens.len() * m];
+    // Tables by token id kept across documents (ids are dense in the batch's vocabulary):
+    // the target lines of each target id (cleared before returning), and each source id's
+    // partner lines, valid where its generation is this document's.
+    #[derive(Default)]
+    struct Tables {
+        tgt_lines: Vec<u64>,
+        touched: Vec<u32>,
+        src_lines: Vec<(u32, u64)>,
+        generation: u32,
+    }
+    thread_local! {
+        static TABLES: RefCell<Tables> = RefCell::default();
+    }
+    TABLES.with_borrow_mut(|Tables { tgt_lines, touched, src_lines, generation }| {
+        *generation = generation.wrapping_add(1);
+        if *generation == 0 {
+            src_lines.iter_mut().for_each(|e| e.0 = 0);
+            *generation = 1;
+        }
+        for (b, t) in tgt.tokens.iter().enumerate() {
+            for &y in t {
+                if tgt_lines.len() <= y as usize {
+                    tgt_lines.resize(y as usize + 1, 0);
+                }
+                if tgt_lines[y as usize] == 0 {
+                    touched.push(y);
+                }
+                tgt_lines[y as usize] |= 1 << b;
+            }
+        }
+        for (a, toks) in src.tokens.iter().enumerate() {
+            let row = &mut masks[a * m..(a + 1) * m];
+            for (k, &x) in toks.iter().take(64).enumerate() {
+                if src_lines.len() <= x as usize {
+                    src_lines.resize(x as usize + 1, (0, 0));
+                }
+                let entry = &mut src_lines[x as usize];
+                if entry.0 != *generation {
+                    let lines =
+                        lex.links(x).iter().fold(0, |u, &(y, _)| u | tgt_lines.get(y as usize).map_or(0, |&l| l));
+                    *entry = (*generation, lines);
+                }
+                let mut lines = entry.1;
+                while lines != 0 {
+                    row[lines.trailing_zeros() as usize] |= 1 << k;
+                    lines &= lines - 1;
+                }
+            }
+        }
+        for &y in touched.iter() {
+            tgt_lines[y as usize] = 0;
+        }
+        touched.clear();
     });
     masks
 }
@@ -507,17 +713,17 @@ pub struct CostModel<'a> {
     bits: Option<DocBits>,
     /// Per source line: its lexicon tokens (at most 64), for the bound on lexical evidence.
     n_tokens: Vec<usize>,
-    /// Prefix sums over source and target lines of what each line's anchors and tokens
-    /// could take off a bead's cost, so that most beads are dismissed on their prior
-    /// alone (see [`CostModel::cost`]).
-    src_reach: Vec<Reach>,
-    tgt_reach: Vec<Reach>,
+    /// What the anchors and tokens of each run of 1 to 3 source and target lines could
+    /// take off a bead's cost (`src_reach[i][d - 1]` for lines `i..i+d`), so that most
+    /// beads are dismissed on their prior alone (see [`CostModel::cost`]).
+    src_reach: Vec<[Reach; 3]>,
+    tgt_reach: Vec<[Reach; 3]>,
     lex_cache: LexCache,
 }
 
-/// Prefix sums over a side's lines of the anchors and tokens a bead's bonus can come from:
-/// numbers, marked Latin tokens, punctuation classes (counts), and the lexical bonus the
-/// line's tokens could earn at most.
+/// What a line (or a run of lines) can add to a bead's bonus: its numbers, marked Latin
+/// tokens, punctuation classes (counts, summed over the lines), and the lexical bonus its
+/// tokens could earn at most.
 #[derive(Clone, Copy, Default)]
 struct Reach {
     numbers: f64,
@@ -527,18 +733,42 @@ struct Reach {
 }
 
 impl Reach {
-    fn prefix(lines: impl Iterator<Item = Reach>) -> Vec<Reach> {
-        let mut out = vec![Reach::default()];
+    /// For each line `i`, the reach of the runs of 1, 2 and 3 lines from it (zero past
+    /// the end), as differences of prefix sums: the bound asks for a run at every bead,
+    /// and reading one entry is cheaper than subtracting two.
+    fn runs(lines: impl ExactSizeIterator<Item = Reach>) -> Vec<[Reach; 3]> {
+        let mut prefix = Vec::with_capacity(lines.len() + 1);
+        prefix.push(Reach::default());
         let mut total = Reach::default();
         for r in lines {
             total.numbers += r.numbers;
             total.marked += r.marked;
             total.punct += r.punct;
             total.lex += r.lex;
-            out.push(total);
+            prefix.push(total);
         }
-        out
+        let run = |a: &Reach, b: &Reach| Reach {
+            numbers: b.numbers - a.numbers,
+            marked: b.marked - a.marked,
+            punct: b.punct - a.punct,
+            lex: b.lex - a.lex,
+        };
+        (0..prefix.len())
+            .map(|i| std::array::from_fn(|d| prefix.get(i + d + 1).map_or(Reach::default(), |b| run(&prefix[i], b))))
+            .collect()
     }
+}
+
+/// The lesser of two numbers, neither NaN (`f64::min` also handles NaN, at a cost).
+#[inline]
+fn lesser(a: f64, b: f64) -> f64 {
+    if a < b { a } else { b }
+}
+
+/// The greater of two numbers, neither NaN.
+#[inline]
+fn greater(a: f64, b: f64) -> f64 {
+    if a > b { a } else { b }
 }
 
 /// The share of a line's tokens with a partner across that counts as neutral evidence.
@@ -603,8 +833,8 @@ impl<'a> CostModel<'a> {
             lex,
         };
         let src_reach =
-            Reach::prefix(src.anchors.iter().zip(&n_tokens).enumerate().map(|(k, (a, &t))| reach(a, lex_reach(k, t))));
-        let tgt_reach = Reach::prefix(tgt.anchors.iter().map(|a| reach(a, 0.0)));
+            Reach::runs(src.anchors.iter().zip(&n_tokens).enumerate().map(|(k, (a, &t))| reach(a, lex_reach(k, t))));
+        let tgt_reach = Reach::runs(tgt.anchors.iter().map(|a| reach(a, 0.0)));
         CostModel { params, length, lexicon, src, tgt, bits: anchors.bits, n_tokens, src_reach, tgt_reach, lex_cache }
     }
 
@@ -635,7 +865,7 @@ impl<'a> CostModel<'a> {
         if prior - bound >= budget {
             return prior - bound;
         }
-        self.cost_in_full(prior, i, di, j, dj, budget)
+        self.cost_in_full(prior, bound, i, di, j, dj, budget)
     }
 
     /// An upper bound on what anchors and lexicon can take off the cost of the bead of
@@ -645,28 +875,29 @@ impl<'a> CostModel<'a> {
     #[inline]
     fn bonus_bound(&self, i: usize, di: usize, j: usize, dj: usize) -> f64 {
         let p = self.params;
-        let (a0, a1) = (&self.src_reach[i], &self.src_reach[i + di]);
-        let (b0, b1) = (&self.tgt_reach[j], &self.tgt_reach[j + dj]);
-        p.num_shared * (a1.numbers - a0.numbers).min(b1.numbers - b0.numbers)
-            + p.latin_shared * (a1.marked - a0.marked).max(b1.marked - b0.marked)
-            + p.punct * (a1.punct - a0.punct).min(b1.punct - b0.punct)
-            + (a1.lex - a0.lex)
+        let (a, b) = (&self.src_reach[i][di - 1], &self.tgt_reach[j][dj - 1]);
+        p.num_shared * lesser(a.numbers, b.numbers)
+            + p.latin_shared * greater(a.marked, b.marked)
+            + p.punct * lesser(a.punct, b.punct)
+            + a.lex
     }
 
     /// [`CostModel::cost`] of a bead its prior did not dismiss.
     #[inline(never)]
-    fn cost_in_full(&self, prior: f64, i: usize, di: usize, j: usize, dj: usize, budget: f64) -> f64 {
+    #[allow(clippy::too_many_arguments)]
+    fn cost_in_full(&self, prior: f64, bound: f64, i: usize, di: usize, j: usize, dj: usize, budget: f64) -> f64 {
         let p = self.params;
-        // Anchors are cheap (bit sets) and exact; the lexicon, dearer, is bounded first.
+        // The length first (cheaper than the anchors, and what most beads off the path lose
+        // on) with the bound on all evidence; then the anchors, exact, with the bound on
+        // the lexicon, which is dearer.
+        let length = self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
+        if prior - bound + length >= budget {
+            return prior - bound + length;
+        }
         let anchor = self.anchor_evidence(i, di, j, dj);
-        let lex_bonus = self.max_lex_bonus(i, di);
-        let floor = prior + anchor - lex_bonus;
+        let floor = prior + anchor - self.max_lex_bonus(i, di) + length;
         if floor >= budget {
             return floor;
-        }
-        let length = self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
-        if floor + length >= budget {
-            return floor + length;
         }
         prior + length + anchor + self.lexical_evidence(i, di, j, dj)
     }
@@ -674,7 +905,7 @@ impl<'a> CostModel<'a> {
     /// An upper bound on how much [`lexical_evidence`](Self::lexical_evidence) can lower a
     /// bead's cost.
     fn max_lex_bonus(&self, i: usize, di: usize) -> f64 {
-        self.src_reach[i + di].lex - self.src_reach[i].lex
+        self.src_reach[i][di - 1].lex
     }
 
     /// Anchor and lexicon evidence for a non-null bead (negative is good).
@@ -690,12 +921,13 @@ impl<'a> CostModel<'a> {
         let (a, b) = (bits.src(i, di), bits.tgt(j, dj));
         let count = |x: u64| f64::from(x.count_ones());
         let mut cost = 0.0;
-        if a.numbers | b.numbers != 0 {
+        // (The counts, not the bits: a document's unshared values may have no bit.)
+        if a.n_numbers | b.n_numbers != 0 {
             let hit = count(a.numbers & b.numbers);
             let miss = f64::from(a.n_numbers) + f64::from(b.n_numbers) - 2.0 * hit;
             cost += -p.num_shared * hit + p.num_missing * miss;
         }
-        if a.marked | b.marked != 0 {
+        if a.n_marked | b.n_marked != 0 {
             let hit_a = if a.marked & b.latin == 0 { 0.0 } else { count(a.marked & b.latin) };
             let hit_b = if b.marked & a.latin == 0 { 0.0 } else { count(b.marked & a.latin) };
             let (miss_a, miss_b) = (f64::from(a.n_marked) - hit_a, f64::from(b.n_marked) - hit_b);
@@ -831,6 +1063,79 @@ impl<'a> CostModel<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dense_masks_agree_with_the_lexicon() {
+        let (ja, en) = (crate::lang::Lang::parse("ja").unwrap(), crate::lang::Lang::parse("en").unwrap());
+        let pairs = [
+            ("政府は予算を決めた。", "The government decided the budget."),
+            ("政府が発表した。", "The government announced it."),
+            ("予算は大きい。", "The budget is large."),
+            ("地震で政府が動いた。", "The government acted after the earthquake."),
+            ("地震は強かった。", "The earthquake was strong."),
+            ("地震の予算。", "The earthquake budget."),
+        ];
+        let lex = Lexicon::learn(&ja, &en, pairs.iter().copied());
+        assert!(!lex.is_empty());
+        // The source side repeats its lines (a token met again reads its partner lines
+        // from the first time); the target side is cut to 3 or 70 lines.
+        let src: Vec<&str> = (0..9).map(|k| pairs[k % pairs.len()].0).collect();
+        for n_tgt in [3, 70] {
+            let tgt: Vec<&str> = (0..n_tgt).map(|k| pairs[(k * 5) % pairs.len()].1).collect();
+            let a = Side::new(&src, |l| lex.src_tokens(l));
+            let b = Side::new(&tgt, |l| lex.tgt_tokens(l));
+            let want: Vec<u64> = (0..src.len())
+                .flat_map(|i| (0..tgt.len()).map(move |j| (i, j)))
+                .map(|(i, j)| lex.match_mask(&a.tokens[i], &b.tokens[j]))
+                .collect();
+            assert!(want.iter().any(|&x| x != 0));
+            assert_eq!(dense_masks_wide(&lex, &a, &b), want);
+            assert_eq!(dense_masks(&lex, &a, &b), want);
+            if n_tgt <= 64 {
+                assert_eq!(dense_masks_narrow(&lex, &a, &b), want);
+            }
+        }
+    }
+
+    #[test]
+    fn bit_sets_agree_with_the_lists() {
+        // 70 names on each side (past 64 distinct marked tokens), a few shared, and
+        // numbers on both; the bit sets then hold only the shared values.
+        let src: Vec<String> = (0..24)
+            .map(|k| format!("Mr. Alpha{k} met Beta{k} and Gamma{k}, {} people, at Site{}.", k * 7, k % 5))
+            .collect();
+        let tgt: Vec<String> = (0..22)
+            .map(|k| format!("アルファ{k}氏はDelta{k}とEpsilon{k}と会った。{}人、Site{}で。", k * 7 + k % 2, k % 3))
+            .collect();
+        let (a, b): (Vec<&str>, Vec<&str>) =
+            (src.iter().map(String::as_str).collect(), tgt.iter().map(String::as_str).collect());
+        let (a, b) = (Side::new(&a, |_| Tokens::new()), Side::new(&b, |_| Tokens::new()));
+        let params = Params::default();
+        let length =
+            LengthModel::for_pair(&crate::lang::Lang::parse("en").unwrap(), &crate::lang::Lang::parse("ja").unwrap());
+        let mut marked: Vec<u64> = a.anchors.iter().chain(&b.anchors).flat_map(|x| x.marked.clone()).collect();
+        marked.sort_unstable();
+        marked.dedup();
+        assert!(marked.len() > 64, "{}", marked.len());
+        let bits = CostModel::new(&params, length, None, &a, &b);
+        assert!(bits.bits.is_some());
+        // Shared numbers and names are found: some beads gain from their anchors.
+        assert!(bits.anchor_evidence(2, 1, 2, 1) < 0.0, "{}", bits.anchor_evidence(2, 1, 2, 1));
+        let mut lists = CostModel::new(&params, length, None, &a, &b);
+        lists.bits = None;
+        for &(di, dj) in &super::super::dp::SHAPES {
+            for i in 0..=a.anchors.len() - di {
+                for j in 0..=b.anchors.len() - dj {
+                    if di == 0 || dj == 0 {
+                        assert_eq!(bits.deletion(i, di, j, dj), lists.deletion(i, di, j, dj), "{i}+{di} {j}+{dj}");
+                    } else {
+                        let want = lists.anchor_evidence(i, di, j, dj);
+                        assert_eq!(bits.anchor_evidence(i, di, j, dj), want, "{i}+{di} {j}+{dj}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn nfkc_table_agrees_with_the_normalizer() {

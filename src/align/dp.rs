@@ -124,36 +124,53 @@ fn best_path_in(
     let mut back = vec![u8::MAX; total];
     best[0] = 0.0;
     for i in 0..=n {
+        // The band and table offset of rows i, i-1, i-2 and i-3, which the shapes reach
+        // back to (a row before the first is never read).
+        let row = |d: usize| if d <= i { (lo[i - d], hi[i - d], offset[i - d]) } else { (0, 0, 0) };
+        let rows = [row(0), row(1), row(2), row(3)];
         for j in lo[i]..=hi[i] {
             if i == 0 && j == 0 {
                 continue;
             }
             let mut cell = UNREACHED;
             let mut from = u8::MAX;
-            for (k, &(di, dj)) in SHAPES.iter().enumerate() {
-                if di > i || dj > j {
-                    continue;
-                }
-                let (pi, pj) = (i - di, j - dj);
-                if pj < lo[pi] || pj > hi[pi] {
-                    continue;
-                }
-                let prev = best[offset[pi] + pj - lo[pi]];
-                if prev >= UNREACHED {
-                    continue;
-                }
-                let c = prev + cost(k, pi, di, pj, dj, cell - prev);
-                if c < cell {
-                    cell = c;
-                    from = k as u8;
-                }
+            // Each shape in SHAPES order, written out so that its line counts are constants
+            // in the (inlined) cost function: a loop over the table left them variables.
+            macro_rules! shape {
+                ($k:literal) => {{
+                    const DI: usize = SHAPES[$k].0;
+                    const DJ: usize = SHAPES[$k].1;
+                    let (plo, phi, poff) = rows[DI];
+                    if DI <= i && DJ <= j {
+                        let (pi, pj) = (i - DI, j - DJ);
+                        if pj >= plo && pj <= phi {
+                            let prev = best[poff + pj - plo];
+                            if prev < UNREACHED {
+                                let c = prev + cost($k, pi, DI, pj, DJ, cell - prev);
+                                if c < cell {
+                                    cell = c;
+                                    from = $k;
+                                }
+                            }
+                        }
+                    }
+                }};
             }
+            const _: () = assert!(SHAPES.len() == 8);
+            shape!(0);
+            shape!(1);
+            shape!(2);
+            shape!(3);
+            shape!(4);
+            shape!(5);
+            shape!(6);
+            shape!(7);
             let at = offset[i] + j - lo[i];
             best[at] = cell;
             back[at] = from;
         }
     }
-    let mut path = Vec::new();
+    let mut path = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
         let k = back[offset[i] + j - lo[i]];

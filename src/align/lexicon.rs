@@ -171,10 +171,14 @@ impl Lexicon {
                 }
             }
             touched.clear();
+            // The MAX_LINKS best (highest Dice, then lowest id: a total order, so the set is
+            // the one a full sort would keep), selected without sorting the rest; then by id.
             let l = &mut links[start..];
-            l.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            links.truncate(start + MAX_LINKS.min(links.len() - start));
-            links[start..].sort_by_key(|p| p.0);
+            if l.len() > MAX_LINKS {
+                l.select_nth_unstable_by(MAX_LINKS - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                links.truncate(start + MAX_LINKS);
+            }
+            links[start..].sort_unstable_by_key(|p| p.0);
             link_start.push(links.len() as u32);
         }
         // Forget tokens without links: they only slow the lookups down.
@@ -342,18 +346,20 @@ pub struct Vocab {
     /// Ids by [`token_key`].
     map: FxMap<u64, u32>,
     buf: String,
+    /// A line's ids as they are met, before they are sorted and copied out at their size.
+    ids: Vec<u32>,
 }
 
 impl Vocab {
     /// An empty vocabulary for text in `script`.
     pub fn new(script: Script) -> Vocab {
-        Vocab { script, map: FxMap::default(), buf: String::new() }
+        Vocab { script, map: FxMap::default(), buf: String::new(), ids: Vec::new() }
     }
 
     /// The ids of the content tokens of `text` (new tokens are added), sorted, deduplicated.
     pub fn ids(&mut self, text: &str) -> Tokens {
-        let mut out = Vec::new();
-        let map = &mut self.map;
+        let (map, out) = (&mut self.map, &mut self.ids);
+        out.clear();
         each_token(text, self.script, &mut self.buf, &mut |t| {
             let n = map.len() as u32;
             let id = *map.entry(token_key(t)).or_insert(n);
@@ -361,7 +367,7 @@ impl Vocab {
         });
         out.sort_unstable();
         out.dedup();
-        out
+        out.clone()
     }
 }
 
@@ -421,17 +427,32 @@ fn each_ascii_word(text: &str, buf: &mut String, f: &mut dyn FnMut(&str)) {
             continue;
         }
         let start = k;
+        let (mut letter, mut upper) = (false, false);
         while k < bytes.len() && (bytes[k].is_ascii_alphanumeric() || bytes[k] == b'\'') {
+            letter |= bytes[k].is_ascii_alphabetic();
+            upper |= bytes[k].is_ascii_uppercase();
             k += 1;
         }
-        let w = text[start..k].trim_matches('\'');
-        if w.len() < 3 || w.bytes().all(|c| c.is_ascii_digit()) {
+        let (mut a, mut b) = (start, k);
+        while a < b && bytes[a] == b'\'' {
+            a += 1;
+        }
+        while b > a && bytes[b - 1] == b'\'' {
+            b -= 1;
+        }
+        let w = &text[a..b];
+        if w.len() < 3 || (!letter && w.bytes().all(|c| c.is_ascii_digit())) {
             continue;
         }
-        buf.clear();
-        buf.push_str(w);
-        buf.make_ascii_lowercase();
-        let w = buf.as_str();
+        // Copied only to be lower-cased.
+        let w = if upper {
+            buf.clear();
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+            buf.as_str()
+        } else {
+            w
+        };
         if is_stop(w) {
             continue;
         }

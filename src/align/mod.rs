@@ -210,20 +210,22 @@ impl Aligner {
         if !self_train {
             return sides.iter().map(|(a, b)| self.align_sides(a, b)).collect();
         }
-        // The anchor bit sets of each document are kept for the second pass.
+        let learns = |b: &Bead| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE;
+        // The anchor bit sets of each document the second pass will read (one the first
+        // pass was unsure of) are kept for it; the others are dropped at once.
         let (mut beads, mut doc_anchors): (Vec<Vec<Bead>>, Vec<Option<cost::DocAnchors>>) = sides
             .iter()
             .map(|(a, b)| {
                 let (beads, anchors) = self.align_sides_in(a, b, None, None);
-                (beads, Some(anchors))
+                let unsure = !beads.iter().all(learns);
+                (beads, unsure.then_some(anchors))
             })
             .unzip();
         let mut src_vocab = lexicon::Vocab::new(self.src.script());
         let mut tgt_vocab = lexicon::Vocab::new(self.tgt.script());
         let extra_ids: Vec<(Tokens, Tokens)> =
             extra.iter().map(|(a, b)| (src_vocab.ids(a), tgt_vocab.ids(b))).collect();
-        let learns = |b: &Bead| b.src.len() == 1 && b.tgt.len() == 1 && b.confidence >= SELF_TRAIN_CONFIDENCE;
-        let unsure: Vec<bool> = beads.iter().map(|bs| !bs.iter().all(learns)).collect();
+        let unsure: Vec<bool> = doc_anchors.iter().map(Option::is_some).collect();
         // Only lines the lexicon learns from or the second pass reads are tokenized, each
         // distinct text once (another edition of the same article repeats most lines): in
         // a document, source line k's ids are `src_toks[a[k]]` (`a` below), `a[k]` NOT_READ

@@ -286,8 +286,37 @@ impl View<'_> {
     }
 }
 
-/// A line of a batch document.
-type Line<'a> = Cow<'a, str>;
+/// A line of a batch document, borrowed from the input unless it holds escapes. (serde
+/// borrows a `Cow` field only at the top level: inside a `Vec` it would always copy.)
+struct Line<'a>(Cow<'a, str>);
+
+impl AsRef<str> for Line<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Line<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Line<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Line<'de>, E> {
+                Ok(Line(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Line<'de>, E> {
+                Ok(Line(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Line<'de>, E> {
+                Ok(Line(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Visit)
+    }
+}
 
 /// One batch document: the fields read (others, `gold` included, are skipped unread).
 /// Strings borrow from the input where they hold no escapes: a batch has tens of
@@ -301,14 +330,14 @@ struct BatchDoc<'a> {
     #[serde(borrow)]
     tgt_lang: Cow<'a, str>,
     #[serde(borrow)]
-    src: Vec<Cow<'a, str>>,
+    src: Vec<Line<'a>>,
     #[serde(borrow)]
-    tgt: Vec<Cow<'a, str>>,
+    tgt: Vec<Line<'a>>,
 }
 
 impl BatchDoc<'_> {
     fn into_owned(self) -> BatchDoc<'static> {
-        let own = |v: Vec<Cow<'_, str>>| v.into_iter().map(|s| Cow::Owned(s.into_owned())).collect();
+        let own = |v: Vec<Line<'_>>| v.into_iter().map(|s| Line(Cow::Owned(s.0.into_owned()))).collect();
         BatchDoc {
             id: Cow::Owned(self.id.into_owned()),
             src_lang: Cow::Owned(self.src_lang.into_owned()),
@@ -319,33 +348,96 @@ impl BatchDoc<'_> {
     }
 }
 
+/// One line of batch output: `{"id", "beads": [[[src idx...], [tgt idx...]], ...],
+/// "confidence": [...]}`, serialized from the beads as they are (no vectors built per bead).
 #[derive(serde::Serialize)]
 struct BatchOut<'a> {
     id: &'a str,
-    beads: Vec<(Vec<usize>, Vec<usize>)>,
-    confidence: Vec<f64>,
+    beads: BeadLines<'a>,
+    confidence: Confidences<'a>,
+}
+
+/// The beads' line indices, each bead a pair of arrays.
+struct BeadLines<'a>(&'a [Bead]);
+
+/// The beads' confidences.
+struct Confidences<'a>(&'a [Bead]);
+
+impl serde::Serialize for BeadLines<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|b| (Lines(&b.src), Lines(&b.tgt))))
+    }
+}
+
+impl serde::Serialize for Confidences<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|b| b.confidence))
+    }
+}
+
+/// A range of line indices as an array.
+struct Lines<'a>(&'a std::ops::Range<usize>);
+
+impl serde::Serialize for Lines<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.clone())
+    }
+}
+
+/// The text of `bytes` read from `path`, checked as UTF-8 with SIMD: a batch is megabytes of
+/// mostly non-ASCII text, where the standard check goes character by character (3 % of a
+/// batch's time). An invalid file is named with the line of its first bad byte.
+fn utf8<'a>(bytes: &'a [u8], path: &Path) -> tomo::Result<&'a str> {
+    simdutf8::basic::from_utf8(bytes).map_err(|_| {
+        let valid = std::str::from_utf8(bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
+        let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Error::parse("not UTF-8 text").at(Position::file(path).at_line(line, None))
+    })
+}
+
+/// The lines of `text` as [`str::lines`] gives them, found with the `memchr` crate's
+/// vectorized search (a batch file is megabytes).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    std::iter::from_fn(move || {
+        let end = ends.next()?;
+        if end == text.len() && start == end {
+            return None;
+        }
+        let line = &text[start..end];
+        start = end + 1;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
 }
 
 fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Result<Outcome> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::from(e).in_file(path))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+    let text = utf8(&bytes, path)?;
     let lexicon_docs = read_lexicon_docs(lexicon_from)?;
     let mut docs: Vec<BatchDoc> = Vec::new();
     let mut pairs: Vec<(Lang, Lang)> = Vec::new();
     let mut pair_of: Vec<usize> = Vec::new();
-    for (k, line) in text.lines().enumerate() {
+    for (k, line) in lines(text).enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         let at = || Position::file(path).at_line(k as u64 + 1, None);
         let doc: BatchDoc =
             serde_json::from_str(line).map_err(|e| Error::parse(format!("not a batch document: {e}")).at(at()))?;
-        let src = Lang::parse(&doc.src_lang).map_err(|e| e.at(at()))?;
-        let tgt = Lang::parse(&doc.tgt_lang).map_err(|e| e.at(at()))?;
-        let p = match pairs.iter().position(|(a, b)| *a == src && *b == tgt) {
-            Some(p) => p,
-            None => {
-                pairs.push((src, tgt));
-                pairs.len() - 1
+        // Most documents name the pair the one before did: parsed only when it changes.
+        let p = match (docs.last(), pair_of.last()) {
+            (Some(last), Some(&p)) if last.src_lang == doc.src_lang && last.tgt_lang == doc.tgt_lang => p,
+            _ => {
+                let src = Lang::parse(&doc.src_lang).map_err(|e| e.at(at()))?;
+                let tgt = Lang::parse(&doc.tgt_lang).map_err(|e| e.at(at()))?;
+                match pairs.iter().position(|(a, b)| *a == src && *b == tgt) {
+                    Some(p) => p,
+                    None => {
+                        pairs.push((src, tgt));
+                        pairs.len() - 1
+                    }
+                }
             }
         };
         pair_of.push(p);
@@ -371,11 +463,7 @@ fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Resul
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for (doc, beads) in docs.iter().zip(beads) {
-        let o = BatchOut {
-            id: &doc.id,
-            confidence: beads.iter().map(|b| b.confidence).collect(),
-            beads: beads.into_iter().map(|b| (b.src.collect(), b.tgt.collect())).collect(),
-        };
+        let o = BatchOut { id: &doc.id, beads: BeadLines(&beads), confidence: Confidences(&beads) };
         serde_json::to_writer(&mut out, &o)?;
         out.write_all(b"\n")?;
     }
@@ -407,11 +495,23 @@ fn lexicon_pairs(docs: &[BatchDoc<'_>], src: &Lang, tgt: &Lang) -> tomo::Result<
         let (Ok(a), Ok(b)) = (Lang::parse(&d.src_lang), Lang::parse(&d.tgt_lang)) else { continue };
         for (s, t) in d.src.iter().zip(&d.tgt) {
             units.push(Ok(ReadItem::Unit(Unit::new(vec![
-                Variant::from_plain(a.clone(), s),
-                Variant::from_plain(b.clone(), t),
+                Variant::from_plain(a.clone(), s.as_ref()),
+                Variant::from_plain(b.clone(), t.as_ref()),
             ]))));
         }
     }
     tm.import(units, &ImportOptions::default())?;
     tomo::align::lexicon::pairs_from_memory(&tm, src, tgt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_as_str_lines_gives_them() {
+        for text in ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "\n\n", "a\n\nb\n", "{\"x\": 1}\r\n\r\n{}"] {
+            assert_eq!(lines(text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 }

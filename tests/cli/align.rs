@@ -162,6 +162,37 @@ fn batch_mode_writes_beads_and_confidences_per_line() {
 }
 
 #[test]
+fn batch_lines_with_escapes_align_as_their_text() {
+    // Lines with JSON escapes are read as the text they stand for (the others borrow the
+    // input as it is): the same document written both ways gives the same beads.
+    let env = TestEnv::new();
+    let plain = r#"{"id": "q", "src_lang": "en", "tgt_lang": "ja", "src": ["He said \"no\" at 50 km\/h.", "Caf\u00e9 sales rose 5%."], "tgt": ["彼は時速５０キロで「ノー」と言った。", "カフェの売り上げは５％増えた。"]}"#;
+    let literal = plain.replace(r"\/", "/").replace(r"\u00e9", "é");
+    let run = |name: &str, text: &str| {
+        let f = env.write(name, format!("{text}\n"));
+        let out = env.tomo().args(["align", "--jsonl"]).arg(f).assert().success().get_output().stdout.clone();
+        json_rows(&out)
+    };
+    let escaped = run("escaped.jsonl", plain);
+    assert_eq!(escaped[0]["beads"], serde_json::json!([[[0], [0]], [[1], [1]]]));
+    let literal = run("literal.jsonl", &literal);
+    assert_eq!(escaped[0]["beads"], literal[0]["beads"]);
+    assert_eq!(escaped[0]["confidence"], literal[0]["confidence"]);
+}
+
+#[test]
+fn batch_file_not_utf8_is_named_with_its_line() {
+    let env = TestEnv::new();
+    let f = env.write("latin1.jsonl", b"{\"id\": \"a\"}\n{\"id\": \"caf\xe9\"}\n");
+    env.tomo()
+        .args(["align", "--jsonl"])
+        .arg(f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("latin1.jsonl: line 2: not UTF-8 text"));
+}
+
+#[test]
 fn errors_exit_2_naming_the_file_and_line() {
     let env = TestEnv::new();
     env.tomo()
