@@ -706,6 +706,8 @@ impl DocAnchors {
 pub struct CostModel<'a> {
     params: &'a Params,
     length: LengthModel,
+    /// `1 / length.c`, for [`LengthModel::cost_with_tail_inv_c`].
+    inv_c: f64,
     lexicon: Option<&'a Lexicon>,
     src: &'a Side,
     tgt: &'a Side,
@@ -835,7 +837,19 @@ impl<'a> CostModel<'a> {
         let src_reach =
             Reach::runs(src.anchors.iter().zip(&n_tokens).enumerate().map(|(k, (a, &t))| reach(a, lex_reach(k, t))));
         let tgt_reach = Reach::runs(tgt.anchors.iter().map(|a| reach(a, 0.0)));
-        CostModel { params, length, lexicon, src, tgt, bits: anchors.bits, n_tokens, src_reach, tgt_reach, lex_cache }
+        CostModel {
+            params,
+            length,
+            inv_c: 1.0 / length.c,
+            lexicon,
+            src,
+            tgt,
+            bits: anchors.bits,
+            n_tokens,
+            src_reach,
+            tgt_reach,
+            lex_cache,
+        }
     }
 
     /// The anchor bit sets, for another model of the same sides (a second pass).
@@ -890,7 +904,8 @@ impl<'a> CostModel<'a> {
         // The length first (cheaper than the anchors, and what most beads off the path lose
         // on) with the bound on all evidence; then the anchors, exact, with the bound on
         // the lexicon, which is dearer.
-        let length = self.length.cost_with_tail(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail);
+        let length =
+            self.length.cost_with_tail_inv_c(self.src.chars(i, di), self.tgt.chars(j, dj), p.length_tail, self.inv_c);
         if prior - bound + length >= budget {
             return prior - bound + length;
         }
