@@ -268,27 +268,15 @@ struct Statements<'t> {
     source_seen: Option<Statement<'t>>,
 }
 
-/// `slot`'s statement, prepared from `sql` the first time.
-fn prepared<'s, 't>(
+/// `slot`'s statement, prepared from `sql` (and wrapped by `wrap`) the first time.
+fn prepared<'s, 't, T>(
     tx: &'t Transaction<'_>,
-    slot: &'s mut Option<Statement<'t>>,
+    slot: &'s mut Option<T>,
     sql: &str,
-) -> Result<&'s mut Statement<'t>> {
+    wrap: impl FnOnce(Statement<'t>) -> T,
+) -> Result<&'s mut T> {
     if slot.is_none() {
-        *slot = Some(tx.prepare(sql)?);
-    }
-    Ok(slot.as_mut().expect("prepared above"))
-}
-
-/// [`prepared`] for a [`Sticky`] statement.
-fn prepared_sticky<'s, 't>(
-    tx: &'t Transaction<'_>,
-    slot: &'s mut Option<Sticky<'t>>,
-    sql: &str,
-) -> Result<&'s mut Sticky<'t>> {
-    if slot.is_none() {
-        let stmt = tx.prepare(sql)?;
-        *slot = Some(Sticky { bound: vec![None; stmt.parameter_count()], stmt });
+        *slot = Some(wrap(tx.prepare(sql)?));
     }
     Ok(slot.as_mut().expect("prepared above"))
 }
@@ -304,7 +292,12 @@ struct Sticky<'t> {
     bound: Vec<Option<Option<String>>>,
 }
 
-impl Sticky<'_> {
+impl<'t> Sticky<'t> {
+    /// `stmt` with nothing known bound.
+    fn new(stmt: Statement<'t>) -> Sticky<'t> {
+        Sticky { bound: vec![None; stmt.parameter_count()], stmt }
+    }
+
     /// Bind parameter `i` (1-based) to a text or NULL, unless it holds that already.
     fn text(&mut self, i: usize, value: Option<&str>) -> Result<()> {
         let slot = &mut self.bound[i - 1];
@@ -431,23 +424,25 @@ impl<'t, 'c> Importer<'t, 'c> {
                 return Ok(Inserted::Present);
             }
             check_languages(p)?;
-            let ins = prepared_sticky(
+            let ins = prepared(
                 self.tx,
                 &mut self.statements.unit,
                 "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
                                    usage_count, last_used, attrs, notes, props)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                Sticky::new,
             )?;
             bind_unit(ins, p, created, origin)?;
             ins.execute()?;
         } else {
-            let ins = prepared_sticky(
+            let ins = prepared(
                 self.tx,
                 &mut self.statements.unit_unless_present,
                 "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
                                    usage_count, last_used, attrs, notes, props)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT(key) DO NOTHING",
+                Sticky::new,
             )?;
             bind_unit(ins, p, created, origin)?;
             if ins.execute()? == 0 {
@@ -460,12 +455,13 @@ impl<'t, 'c> Importer<'t, 'c> {
             Some(i) => self.seen(p.variants[i].hash, unit_id)?,
             None => false,
         };
-        let vins = prepared_sticky(
+        let vins = prepared(
             self.tx,
             &mut self.statements.variant,
             "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
                                   context_prev, context_next, attrs, notes, props)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            Sticky::new,
         )?;
         for (v, pv) in unit.variants.iter().zip(&p.variants) {
             vins.value(1, unit_id)?;
@@ -521,6 +517,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             self.tx,
             &mut self.statements.source_seen,
             "SELECT 1 FROM variant WHERE norm_hash = ?1 AND unit_id <> ?2 LIMIT 1",
+            |stmt| stmt,
         )?;
         Ok(q.exists(params![hash, unit_id])?)
     }
