@@ -311,12 +311,20 @@ impl TranslationMemory {
     }
 }
 
-/// The 64-bit hash of a normalized text in a language, as stored in `variant.norm_hash`.
-/// Lookups of exact (normalized) matches probe with it.
+/// The 64-bit hash of a normalized text in a language, as stored in `variant.norm_hash`:
+/// the low 64 bits of the 128-bit FNV-1a ([`fnv1a`]) of the tag, a 0 byte and the text.
+/// Those depend only on the low 64 bits of the offset and the prime (a product's low half
+/// is the product of the low halves), so it is computed with one 64-bit multiply a byte
+/// (a third of the 128-bit loop's instructions, per variant of every import).
 pub fn norm_hash(lang_base: &str, norm: &str) -> i64 {
-    let h = fnv1a(FNV_OFFSET, lang_base.as_bytes());
-    let h = fnv1a(h, &[0]);
-    (fnv1a(h, norm.as_bytes()) as u64) as i64
+    const OFFSET: u64 = FNV_OFFSET as u64;
+    const PRIME: u64 = FNV_PRIME as u64;
+    let mut h = OFFSET;
+    for &b in lang_base.as_bytes().iter().chain(&[0]).chain(norm.as_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(PRIME);
+    }
+    h as i64
 }
 
 pub(crate) const FNV_OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
