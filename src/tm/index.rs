@@ -150,8 +150,22 @@ fn conn_id(tx: &Transaction<'_>) -> usize {
 
 /// The index key of a token class in a language (primary subtag).
 pub fn gram_key(lang_base: &str, class: u64) -> i64 {
-    let h = hash64(FNV64, lang_base.as_bytes());
-    hash64(h, &class.to_le_bytes()) as i64
+    key_in(lang_seed(lang_base), class)
+}
+
+/// The hash a language's keys start from: [`gram_key`] hashes the tag, then the class.
+fn lang_seed(lang_base: &str) -> u64 {
+    hash64(FNV64, lang_base.as_bytes())
+}
+
+/// [`gram_key`] of `class` in the language whose [`lang_seed`] is `seed`.
+fn key_in(seed: u64, class: u64) -> i64 {
+    hash64(seed, &class.to_le_bytes()) as i64
+}
+
+/// `key` with its low byte replaced by the length bucket (see [`bigram_key`]).
+fn in_bucket(key: i64, bucket: u8) -> i64 {
+    (key & !0xff) | i64::from(bucket)
 }
 
 /// The class of the token pair (a, b): the bigram grams of character-matched languages.
@@ -190,7 +204,7 @@ pub fn length_bucket(len: u8) -> u8 {
 /// document frequencies ([`for_each_bucket`]). A clash with another gram's key only adds
 /// postings to a list, which over-counts shared grams: the bound stays an upper bound.
 pub fn bigram_key(lang_base: &str, pair: u64, bucket: u8) -> i64 {
-    (gram_key(lang_base, pair) & !0xff) | i64::from(bucket)
+    in_bucket(gram_key(lang_base, pair), bucket)
 }
 
 /// The distinct index keys of a normalized text, and its token count (capped at 255, the
@@ -214,14 +228,12 @@ pub fn keys_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u8 {
     let base = lang.base();
     keys.clear();
     keys.reserve(if g == Granularity::Chars { 2 * tokens.len() } else { tokens.len() });
-    // `gram_key` hashes the tag and then the class: the tag's part once per text.
-    let lang_hash = hash64(FNV64, base.as_bytes());
-    let key = |class: u64| hash64(lang_hash, &class.to_le_bytes()) as i64;
-    keys.extend(tokens.iter().map(|t| key(t.class)));
+    // `gram_key` and `bigram_key` with the tag's part of the hash taken once per text.
+    let seed = lang_seed(base);
+    keys.extend(tokens.iter().map(|t| key_in(seed, t.class)));
     if g == Granularity::Chars {
-        // As `bigram_key`.
-        let bucket = i64::from(length_bucket(len));
-        keys.extend(tokens.windows(2).map(|w| (key(bigram_class(w[0].class, w[1].class)) & !0xff) | bucket));
+        let bucket = length_bucket(len);
+        keys.extend(tokens.windows(2).map(|w| in_bucket(key_in(seed, bigram_class(w[0].class, w[1].class)), bucket)));
     }
     keys.sort_unstable();
     keys.dedup();
