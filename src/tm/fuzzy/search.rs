@@ -860,25 +860,10 @@ fn candidates(
     Ok(cands)
 }
 
-/// A candidate being counted: its variant id first, its count of shared grams second.
-trait Counted {
-    fn id(&self) -> u32;
-    fn count(&mut self) -> &mut u32;
-}
-
-impl Counted for (u32, u32, u8, u8) {
-    fn id(&self) -> u32 {
-        self.0
-    }
-    fn count(&mut self) -> &mut u32 {
-        &mut self.1
-    }
-}
-
-/// Add the gram's weight to the count of each candidate of `alive` (sorted by id) that its
-/// list posts. A list much shorter than the candidates searches them for each of its ids;
+/// Add the gram's weight to the count of each candidate of `alive` (variant id first,
+/// shared grams second; sorted by id) that its list posts. A list much shorter than the candidates searches them for each of its ids;
 /// a longer one is merged with them.
-fn count_in_list<T: Counted>(conn: &Connection, pre: &Preloaded, gram: Gram, alive: &mut [T]) -> Result<()> {
+fn count_in_list(conn: &Connection, pre: &Preloaded, gram: Gram, alive: &mut [(u32, u32, u8, u8)]) -> Result<()> {
     let (df, key, w) = gram;
     if df == 0 || alive.is_empty() {
         return Ok(());
@@ -887,17 +872,17 @@ fn count_in_list<T: Counted>(conn: &Connection, pre: &Preloaded, gram: Gram, ali
     let mut i = 0;
     pre.for_each_posting(conn, key, |v, _| {
         if probe {
-            i += alive[i..].partition_point(|a| a.id() < v);
+            i += alive[i..].partition_point(|a| a.0 < v);
         } else {
-            while i < alive.len() && alive[i].id() < v {
+            while i < alive.len() && alive[i].0 < v {
                 i += 1;
             }
         }
         if i == alive.len() {
             return false;
         }
-        if alive[i].id() == v {
-            *alive[i].count() += w;
+        if alive[i].0 == v {
+            alive[i].1 += w;
         }
         true
     })
