@@ -312,7 +312,7 @@ impl TranslationMemory {
 }
 
 /// The 64-bit hash of a normalized text in a language, as stored in `variant.norm_hash`:
-/// the low 64 bits of the 128-bit FNV-1a ([`fnv1a`]) of the tag, a 0 byte and the text.
+/// the low 64 bits of the 128-bit FNV-1a (`fnv1a`) of the tag, a 0 byte and the text.
 /// Those depend only on the low 64 bits of the offset and the prime (a product's low half
 /// is the product of the low halves), so it is computed with one 64-bit multiply a byte
 /// (a third of the 128-bit loop's instructions, per variant of every import).
