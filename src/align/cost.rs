@@ -78,8 +78,11 @@ pub struct Side {
     /// Anchors of each line (shared by the lines of a batch with the same text: see
     /// [`LineCache`]).
     pub anchors: Vec<Rc<Anchors>>,
-    /// Lexicon tokens of each line (empty without a lexicon).
-    pub tokens: Vec<Tokens>,
+    /// Lexicon tokens of all lines, one after another (none without a lexicon): line k's
+    /// are `tokens[token_at[k]..token_at[k + 1]]` (see [`Side::tokens`]). One array a side:
+    /// a batch's second pass gives thousands of documents the tokens of lines it read once.
+    tokens: Vec<u32>,
+    token_at: Vec<u32>,
     /// The id of each line's text in the [`LineCache`] the side was built with.
     pub lines: Vec<u32>,
 }
@@ -105,7 +108,35 @@ impl Side {
             anchors.push(a);
             ids.push(id);
         }
-        Side { len, anchors, tokens: lines.iter().map(|l| tokens(l)).collect(), lines: ids }
+        let mut side = Side { len, anchors, tokens: Vec::new(), token_at: Vec::new(), lines: ids };
+        side.set_tokens(lines.iter().map(|l| tokens(l)));
+        side
+    }
+
+    /// Lexicon tokens of line `k`.
+    pub fn tokens(&self, k: usize) -> &[u32] {
+        &self.tokens[self.token_at[k] as usize..self.token_at[k + 1] as usize]
+    }
+
+    /// Replace the lexicon tokens, one list per line in order.
+    pub fn set_tokens<T: AsRef<[u32]>>(&mut self, per_line: impl Iterator<Item = T>) {
+        self.tokens.clear();
+        self.token_at.clear();
+        self.token_at.push(0);
+        for t in per_line {
+            self.tokens.extend_from_slice(t.as_ref());
+            self.token_at.push(self.tokens.len() as u32);
+        }
+    }
+
+    /// How many lines the side has.
+    fn lines(&self) -> usize {
+        self.token_at.len() - 1
+    }
+
+    /// Each line's lexicon tokens, in order.
+    fn each_tokens(&self) -> impl Iterator<Item = &[u32]> {
+        self.token_at.windows(2).map(|w| &self.tokens[w[0] as usize..w[1] as usize])
     }
 
     fn chars(&self, i: usize, d: usize) -> f64 {
@@ -552,13 +583,13 @@ const DENSE_LEX_CACHE: usize = 1 << 16;
 /// All match masks of a document at once: each target id's lines are looked up once per
 /// link of each source token, instead of each link being searched in every target line.
 fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
-    if tgt.tokens.len() <= 64 { dense_masks_narrow(lex, src, tgt) } else { dense_masks_wide(lex, src, tgt) }
+    if tgt.lines() <= 64 { dense_masks_narrow(lex, src, tgt) } else { dense_masks_wide(lex, src, tgt) }
 }
 
 /// [`dense_masks`] for any number of target lines.
 fn dense_masks_wide(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
-    let m = tgt.tokens.len();
-    let mut masks = vec![0u64; src.tokens.len() * m];
+    let m = tgt.lines();
+    let mut masks = vec![0u64; src.lines() * m];
     // The target lines of each target id are bucketed by id (counted, then placed):
     // `lines[from..to]` for the span `spans[id]`. The spans are indexed by id in a table
     // kept across documents (ids are dense in the batch's vocabulary): a probe per link
@@ -576,7 +607,7 @@ fn dense_masks_wide(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
     BUCKETS.with_borrow_mut(|Buckets { spans, ids, lines }| {
         // Counts first (in `.1`), the distinct ids in the order met.
         let mut total = 0u32;
-        for t in &tgt.tokens {
+        for t in tgt.each_tokens() {
             for &y in t {
                 if spans.len() <= y as usize {
                     spans.resize(y as usize + 1, (0, 0));
@@ -598,14 +629,14 @@ fn dense_masks_wide(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
         }
         lines.clear();
         lines.resize(total as usize, 0);
-        for (b, t) in tgt.tokens.iter().enumerate() {
+        for (b, t) in tgt.each_tokens().enumerate() {
             for &y in t {
                 let span = &mut spans[y as usize];
                 lines[span.1 as usize] = b as u32;
                 span.1 += 1;
             }
         }
-        for (a, toks) in src.tokens.iter().enumerate() {
+        for (a, toks) in src.each_tokens().enumerate() {
             let row = &mut masks[a * m..(a + 1) * m];
             for (k, &x) in toks.iter().take(64).enumerate() {
                 for &(y, _) in lex.links(x) {
@@ -629,8 +660,8 @@ fn dense_masks_wide(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
 /// lines each partner occurs in) are found once per document, however many source lines
 /// repeat it, and a token's bit is set in the lines of that set.
 fn dense_masks_narrow(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
-    let m = tgt.tokens.len();
-    let mut masks = vec![0u64; src.tokens.len() * m];
+    let m = tgt.lines();
+    let mut masks = vec![0u64; src.lines() * m];
     // Tables by token id kept across documents (ids are dense in the batch's vocabulary):
     // the target lines of each target id (cleared before returning), and each source id's
     // partner lines, valid where its generation is this document's.
@@ -650,7 +681,7 @@ fn dense_masks_narrow(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
             src_lines.iter_mut().for_each(|e| e.0 = 0);
             *generation = 1;
         }
-        for (b, t) in tgt.tokens.iter().enumerate() {
+        for (b, t) in tgt.each_tokens().enumerate() {
             for &y in t {
                 if tgt_lines.len() <= y as usize {
                     tgt_lines.resize(y as usize + 1, 0);
@@ -661,7 +692,7 @@ fn dense_masks_narrow(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
                 tgt_lines[y as usize] |= 1 << b;
             }
         }
-        for (a, toks) in src.tokens.iter().enumerate() {
+        for (a, toks) in src.each_tokens().enumerate() {
             let row = &mut masks[a * m..(a + 1) * m];
             for (k, &x) in toks.iter().take(64).enumerate() {
                 if src_lines.len() <= x as usize {
@@ -807,7 +838,7 @@ impl<'a> CostModel<'a> {
             Some(lex) if n * m <= DENSE_LEX_CACHE => LexCache::Dense { m, masks: dense_masks(lex, src, tgt) },
             _ => LexCache::Sparse(RefCell::default()),
         };
-        let n_tokens: Vec<usize> = src.tokens.iter().map(|t| t.len().min(64)).collect();
+        let n_tokens: Vec<usize> = src.each_tokens().map(|t| t.len().min(64)).collect();
         // What a line can contribute to a bead's bonus: its numbers all shared, its marked
         // tokens all found, each of its punctuation classes matched, its tokens all linked.
         // A line's share of a bead's lexical bonus is at most `lexicon · min(t, 8) ·
@@ -1035,11 +1066,11 @@ impl<'a> CostModel<'a> {
         match &self.lex_cache {
             LexCache::Dense { m, masks } => masks[a * m + b],
             LexCache::Sparse(map) => {
-                let key = a * self.tgt.tokens.len() + b;
+                let key = a * self.tgt.lines() + b;
                 if let Some(&m) = map.borrow().get(&key) {
                     return m;
                 }
-                let m = lex.match_mask(&self.src.tokens[a], &self.tgt.tokens[b]);
+                let m = lex.match_mask(self.src.tokens(a), self.tgt.tokens(b));
                 map.borrow_mut().insert(key, m);
                 m
             }
@@ -1101,7 +1132,7 @@ mod tests {
             let b = Side::new(&tgt, |l| lex.tgt_tokens(l));
             let want: Vec<u64> = (0..src.len())
                 .flat_map(|i| (0..tgt.len()).map(move |j| (i, j)))
-                .map(|(i, j)| lex.match_mask(&a.tokens[i], &b.tokens[j]))
+                .map(|(i, j)| lex.match_mask(a.tokens(i), b.tokens(j)))
                 .collect();
             assert!(want.iter().any(|&x| x != 0));
             assert_eq!(dense_masks_wide(&lex, &a, &b), want);

@@ -45,8 +45,31 @@ pub fn best_path(
     m: usize,
     cost: &mut impl FnMut(usize, usize, usize, usize, usize, f64) -> f64,
 ) -> Vec<Step> {
-    let (lo, hi) = band(n, m);
-    best_path_in(n, m, &lo, &hi, cost)
+    SCRATCH.with_borrow_mut(|s| {
+        band(n, m, &mut s.lo, &mut s.hi);
+        best_path_in(n, m, s, cost)
+    })
+}
+
+/// The band and the tables of one DP, kept between documents: a batch aligns thousands of
+/// short documents, and allocating (and first touching) these for each was a tenth of the
+/// allocations of a batch.
+#[derive(Default)]
+struct Scratch {
+    /// The band: target columns `lo[i]..=hi[i]` of each source row.
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    /// Rows widened by [`best_path_around`].
+    wide: Vec<bool>,
+    /// Where each row starts in `best` and `back`.
+    offset: Vec<usize>,
+    /// Per cell of the band: the cost of the best path to it, and the shape of its last bead.
+    best: Vec<f64>,
+    back: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Lines on each side of an earlier path that [`best_path_near`] searches.
@@ -76,9 +99,21 @@ pub fn best_path_around(
     unsure: &[bool],
     cost: &mut impl FnMut(usize, usize, usize, usize, usize, f64) -> f64,
 ) -> Vec<Step> {
-    let mut lo = vec![usize::MAX; n + 1];
-    let mut hi = vec![0; n + 1];
-    let mut wide = vec![false; n + 1];
+    SCRATCH.with_borrow_mut(|scratch| {
+        around(n, m, near, unsure, scratch);
+        best_path_in(n, m, scratch, cost)
+    })
+}
+
+/// The band of [`best_path_around`], into `scratch.lo` and `scratch.hi`.
+fn around(n: usize, m: usize, near: &[Step], unsure: &[bool], scratch: &mut Scratch) {
+    let Scratch { lo, hi, wide, .. } = scratch;
+    lo.clear();
+    lo.resize(n + 1, usize::MAX);
+    hi.clear();
+    hi.resize(n + 1, 0);
+    wide.clear();
+    wide.resize(n + 1, false);
     for (s, &u) in near.iter().zip(unsure) {
         for r in s.i..=s.i + s.di {
             lo[r] = lo[r].min(s.j);
@@ -103,25 +138,27 @@ pub fn best_path_around(
     }
     lo[0] = 0;
     hi[n] = m;
-    best_path_in(n, m, &lo, &hi, cost)
 }
 
-/// The best path inside the band of target columns `lo[i]..=hi[i]` of each source row.
+/// The best path inside the band of target columns `lo[i]..=hi[i]` of each source row
+/// (`scratch.lo`, `scratch.hi`; the rest of `scratch` is overwritten).
 fn best_path_in(
     n: usize,
     m: usize,
-    lo: &[usize],
-    hi: &[usize],
+    scratch: &mut Scratch,
     cost: &mut impl FnMut(usize, usize, usize, usize, usize, f64) -> f64,
 ) -> Vec<Step> {
-    let mut offset = Vec::with_capacity(n + 2);
+    let Scratch { lo, hi, offset, best, back, .. } = scratch;
+    offset.clear();
     let mut total = 0usize;
     for i in 0..=n {
         offset.push(total);
         total += hi[i] - lo[i] + 1;
     }
-    let mut best = vec![UNREACHED; total];
-    let mut back = vec![u8::MAX; total];
+    best.clear();
+    best.resize(total, UNREACHED);
+    back.clear();
+    back.resize(total, u8::MAX);
     best[0] = 0.0;
     for i in 0..=n {
         // The band and table offset of rows i, i-1, i-2 and i-3, which the shapes reach
@@ -187,11 +224,11 @@ fn best_path_in(
 }
 
 /// The band: for each source row `i`, the target columns `lo[i]..=hi[i]` searched.
-fn band(n: usize, m: usize) -> (Vec<usize>, Vec<usize>) {
+fn band(n: usize, m: usize, lo: &mut Vec<usize>, hi: &mut Vec<usize>) {
     let band = (n.max(m) / 10).clamp(MIN_BAND, BAND);
     let ratio = m as f64 / n.max(1) as f64;
-    let mut lo = Vec::with_capacity(n + 1);
-    let mut hi = Vec::with_capacity(n + 1);
+    lo.clear();
+    hi.clear();
     for i in 0..=n {
         // The diagonal's span over rows i-1..=i+1 keeps consecutive rows overlapping
         // however different the two lengths are.
@@ -202,7 +239,6 @@ fn band(n: usize, m: usize) -> (Vec<usize>, Vec<usize>) {
     }
     lo[0] = 0;
     hi[n] = m;
-    (lo, hi)
 }
 
 #[cfg(test)]

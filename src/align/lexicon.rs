@@ -272,7 +272,7 @@ impl Lexicon {
 
     /// Which of the (first 64) tokens of source line `src` have a partner in target line
     /// `tgt`, as a bit mask (bit k: token k of `src`).
-    pub fn match_mask(&self, src: &Tokens, tgt: &Tokens) -> u64 {
+    pub fn match_mask(&self, src: &[u32], tgt: &[u32]) -> u64 {
         let mut mask = 0u64;
         for (k, &x) in src.iter().take(64).enumerate() {
             if self.links(x).iter().any(|(y, _)| tgt.binary_search(y).is_ok()) {

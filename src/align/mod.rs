@@ -290,16 +290,16 @@ impl Aligner {
         for t in &mut tgt_toks {
             t.retain(|&y| lex.known_tgt(y));
         }
-        let read = |ids: Vec<u32>, toks: &[Tokens]| -> Vec<Tokens> {
-            ids.into_iter().map(|k| if k == NOT_READ { Tokens::new() } else { toks[k as usize].clone() }).collect()
-        };
+        fn read(ids: Vec<u32>, toks: &[Tokens]) -> impl Iterator<Item = &[u32]> {
+            ids.into_iter().map(move |k| if k == NOT_READ { &[][..] } else { toks[k as usize].as_slice() })
+        }
         for (k, (a_ids, b_ids)) in line_ids.into_iter().enumerate() {
             if !unsure[k] {
                 continue;
             }
             let (a, b) = &mut sides[k];
-            a.tokens = read(a_ids, &src_toks);
-            b.tokens = read(b_ids, &tgt_toks);
+            a.set_tokens(read(a_ids, &src_toks));
+            b.set_tokens(read(b_ids, &tgt_toks));
             beads[k] = trained.align_sides_in(a, b, Some(&beads[k]), doc_anchors[k].take()).0;
         }
         beads
