@@ -358,16 +358,78 @@ impl Vocab {
 
     /// The ids of the content tokens of `text` (new tokens are added), sorted, deduplicated.
     pub fn ids(&mut self, text: &str) -> Tokens {
-        let (map, out) = (&mut self.map, &mut self.ids);
+        let mut out = std::mem::take(&mut self.ids);
         out.clear();
+        self.ids_into(text, &mut out);
+        let ids = out.clone();
+        self.ids = out;
+        ids
+    }
+
+    /// [`Vocab::ids`] appended to `out`.
+    pub fn ids_into(&mut self, text: &str, out: &mut Vec<u32>) {
+        let (map, start) = (&mut self.map, out.len());
         each_token(text, self.script, &mut self.buf, &mut |t| {
             let n = map.len() as u32;
             let id = *map.entry(token_key(t)).or_insert(n);
             out.push(id);
         });
-        out.sort_unstable();
-        out.dedup();
-        out.clone()
+        out[start..].sort_unstable();
+        let mut end = start;
+        for k in start..out.len() {
+            if k == start || out[k] != out[end - 1] {
+                out[end] = out[k];
+                end += 1;
+            }
+        }
+        out.truncate(end);
+    }
+}
+
+/// The token ids of many lines in one array (a batch interns thousands of lines: one
+/// allocation each was a tenth of a batch's allocations): list `k` is
+/// `ids[at[k]..at[k + 1]]`.
+#[derive(Debug, Clone)]
+pub struct TokenLists {
+    ids: Vec<u32>,
+    at: Vec<u32>,
+}
+
+impl Default for TokenLists {
+    fn default() -> Self {
+        TokenLists { ids: Vec::new(), at: vec![0] }
+    }
+}
+
+impl TokenLists {
+    /// Intern `text` with `vocab` as the next list; returns its index.
+    pub fn push(&mut self, vocab: &mut Vocab, text: &str) -> u32 {
+        vocab.ids_into(text, &mut self.ids);
+        self.at.push(self.ids.len() as u32);
+        self.at.len() as u32 - 2
+    }
+
+    /// List `k`.
+    pub fn get(&self, k: u32) -> &[u32] {
+        &self.ids[self.at[k as usize] as usize..self.at[k as usize + 1] as usize]
+    }
+
+    /// Keep in every list only the ids that pass `keep`.
+    pub fn retain(&mut self, keep: impl Fn(u32) -> bool) {
+        let mut end = 0;
+        let mut from = 0;
+        for k in 1..self.at.len() {
+            let to = self.at[k] as usize;
+            for i in from..to {
+                if keep(self.ids[i]) {
+                    self.ids[end] = self.ids[i];
+                    end += 1;
+                }
+            }
+            from = to;
+            self.at[k] = end as u32;
+        }
+        self.ids.truncate(end);
     }
 }
 
@@ -557,6 +619,27 @@ fn is_han(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_lists_hold_each_lines_ids_and_filter_them() {
+        let mut vocab = Vocab::new(Script::Spaced);
+        let mut lists = TokenLists::default();
+        let lines = ["Tokyo markets rallied.", "", "Markets in Tokyo and Seoul rallied again.", "Seoul"];
+        let at: Vec<u32> = lines.iter().map(|l| lists.push(&mut vocab, l)).collect();
+        assert_eq!(at, [0, 1, 2, 3]);
+        let mut fresh = Vocab::new(Script::Spaced);
+        let each: Vec<Tokens> = lines.iter().map(|l| fresh.ids(l)).collect();
+        for (k, ids) in each.iter().enumerate() {
+            assert_eq!(lists.get(k as u32), ids.as_slice(), "{k}");
+        }
+        assert!(lists.get(1).is_empty());
+        let odd = |x: u32| x % 2 == 1;
+        lists.retain(odd);
+        for (k, ids) in each.iter().enumerate() {
+            let kept: Vec<u32> = ids.iter().copied().filter(|&x| odd(x)).collect();
+            assert_eq!(lists.get(k as u32), kept.as_slice(), "{k}");
+        }
+    }
     use crate::formats::ReadItem;
     use crate::tm::{ImportOptions, Unit, Variant};
 

@@ -232,19 +232,19 @@ impl Aligner {
         // for a line not tokenized. Ids are given in the order lines are first met, as when
         // every line was tokenized.
         const NOT_READ: u32 = u32::MAX;
-        let mut src_toks: Vec<Tokens> = Vec::new();
-        let mut tgt_toks: Vec<Tokens> = Vec::new();
+        let mut src_toks = lexicon::TokenLists::default();
+        let mut tgt_toks = lexicon::TokenLists::default();
         // By line id (of the cache): the index of the line's tokens, NOT_READ until read.
         let mut src_seen: Vec<u32> = vec![NOT_READ; cache.len()];
         let mut tgt_seen: Vec<u32> = vec![NOT_READ; cache.len()];
-        let intern = |line: &str, id: u32, seen: &mut [u32], toks: &mut Vec<Tokens>, vocab: &mut lexicon::Vocab| {
-            let at = &mut seen[id as usize];
-            if *at == NOT_READ {
-                toks.push(vocab.ids(line));
-                *at = toks.len() as u32 - 1;
-            }
-            *at
-        };
+        let intern =
+            |line: &str, id: u32, seen: &mut [u32], toks: &mut lexicon::TokenLists, vocab: &mut lexicon::Vocab| {
+                let at = &mut seen[id as usize];
+                if *at == NOT_READ {
+                    *at = toks.push(vocab, line);
+                }
+                *at
+            };
         // Confident 1-1 beads by distinct (source text, target text), with how often each
         // occurs: the lexicon is learnt once per distinct pair, with the same counts.
         let mut learn: lexicon::FxMap<(u32, u32), u32> = lexicon::FxMap::default();
@@ -276,22 +276,14 @@ impl Aligner {
         }
         let mut pairs: Vec<(&[u32], &[u32], u32)> =
             extra_ids.iter().map(|(a, b)| (a.as_slice(), b.as_slice(), 1)).collect();
-        pairs.extend(
-            learn_order
-                .iter()
-                .map(|&(x, y)| (src_toks[x as usize].as_slice(), tgt_toks[y as usize].as_slice(), learn[&(x, y)])),
-        );
+        pairs.extend(learn_order.iter().map(|&(x, y)| (src_toks.get(x), tgt_toks.get(y), learn[&(x, y)])));
         let trained = self.clone().with_lexicon(Lexicon::learn_weighted(src_vocab, tgt_vocab, pairs));
         let Some(lex) = trained.lexicon.as_ref() else { return beads };
         // The second pass reads only the tokens the lexicon knows.
-        for t in &mut src_toks {
-            t.retain(|&x| lex.known_src(x));
-        }
-        for t in &mut tgt_toks {
-            t.retain(|&y| lex.known_tgt(y));
-        }
-        fn read(ids: Vec<u32>, toks: &[Tokens]) -> impl Iterator<Item = &[u32]> {
-            ids.into_iter().map(move |k| if k == NOT_READ { &[][..] } else { toks[k as usize].as_slice() })
+        src_toks.retain(|x| lex.known_src(x));
+        tgt_toks.retain(|y| lex.known_tgt(y));
+        fn read(ids: Vec<u32>, toks: &lexicon::TokenLists) -> impl Iterator<Item = &[u32]> {
+            ids.into_iter().map(move |k| if k == NOT_READ { &[][..] } else { toks.get(k) })
         }
         for (k, (a_ids, b_ids)) in line_ids.into_iter().enumerate() {
             if !unsure[k] {
