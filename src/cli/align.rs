@@ -411,8 +411,52 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The bytes of the file at `path`. A large file goes into an anonymous mapping that asks
+/// for transparent huge pages: a batch file is megabytes that the batch keeps to the end,
+/// and faulting in its 4 KiB pages one at a time took longer than reading them (a dev
+/// batch: 1,900 faults, about a twentieth of its time).
+fn read_whole(path: &Path) -> std::io::Result<Bytes> {
+    use std::io::Read;
+    const LARGE: u64 = 4 << 20;
+    let mut file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len < LARGE {
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.read_to_end(&mut bytes)?;
+        return Ok(Bytes::Heap(bytes));
+    }
+    // Huge pages back only the 2 MiB-aligned stretches of a mapping: map one more and read
+    // from the first aligned address.
+    const HUGE: usize = 2 << 20;
+    let mut map = memmap2::MmapOptions::new().len(len as usize + HUGE).map_anon()?;
+    // Advice only: where huge pages are off, the mapping is ordinary memory.
+    let _ = map.advise(memmap2::Advice::HugePage);
+    let start = match map.as_ptr().align_offset(HUGE) {
+        k if k < HUGE => k,
+        _ => 0,
+    };
+    file.read_exact(&mut map[start..start + len as usize])?;
+    Ok(Bytes::Mapped(map, start..start + len as usize))
+}
+
+/// What [`read_whole`] read.
+enum Bytes {
+    Heap(Vec<u8>),
+    Mapped(memmap2::MmapMut, std::ops::Range<usize>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Heap(v) => v,
+            Bytes::Mapped(m, at) => &m[at.clone()],
+        }
+    }
+}
+
 fn batch(path: &Path, lexicon_from: &[PathBuf], self_train: bool) -> tomo::Result<Outcome> {
-    let bytes = std::fs::read(path).map_err(|e| Error::from(e).in_file(path))?;
+    let bytes = read_whole(path).map_err(|e| Error::from(e).in_file(path))?;
     let text = utf8(&bytes, path)?;
     let lexicon_docs = read_lexicon_docs(lexicon_from)?;
     let mut docs: Vec<BatchDoc> = Vec::new();
