@@ -95,21 +95,25 @@ impl Side {
 
     /// [`Side::new`] reading the features of lines met before from `cache` (a batch's
     /// editions of one article share most of their lines).
-    pub fn cached<'t>(lines: &[&'t str], tokens: impl Fn(&str) -> Tokens, cache: &mut LineCache<'t>) -> Side {
+    pub fn cached<'t, S: AsRef<str>>(
+        lines: &'t [S],
+        tokens: impl Fn(&str) -> Tokens,
+        cache: &mut LineCache<'t>,
+    ) -> Side {
         let mut len = Vec::with_capacity(lines.len() + 1);
         len.push(0.0);
         let mut total = 0.0;
         let mut anchors = Vec::with_capacity(lines.len());
         let mut ids = Vec::with_capacity(lines.len());
-        for &l in lines {
-            let (id, chars, a) = cache.features(l);
+        for l in lines {
+            let (id, chars, a) = cache.features(l.as_ref());
             total += chars as f64;
             len.push(total);
             anchors.push(a);
             ids.push(id);
         }
         let mut side = Side { len, anchors, tokens: Vec::new(), token_at: Vec::new(), lines: ids };
-        side.set_tokens(lines.iter().map(|l| tokens(l)));
+        side.set_tokens(lines.iter().map(|l| tokens(l.as_ref())));
         side
     }
 

@@ -199,11 +199,9 @@ impl Aligner {
         let mut sides: Vec<(cost::Side, cost::Side)> = docs
             .iter()
             .map(|(src, tgt)| {
-                let a: Vec<&str> = src.iter().map(AsRef::as_ref).collect();
-                let b: Vec<&str> = tgt.iter().map(AsRef::as_ref).collect();
                 (
-                    cost::Side::cached(&a, |l| lex.map(|x| x.src_tokens(l)).unwrap_or_default(), cache),
-                    cost::Side::cached(&b, |l| lex.map(|x| x.tgt_tokens(l)).unwrap_or_default(), cache),
+                    cost::Side::cached(src, |l| lex.map(|x| x.src_tokens(l)).unwrap_or_default(), cache),
+                    cost::Side::cached(tgt, |l| lex.map(|x| x.tgt_tokens(l)).unwrap_or_default(), cache),
                 )
             })
             .collect();
