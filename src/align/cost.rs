@@ -78,9 +78,11 @@ pub struct Side {
     /// Anchors of each line (shared by the lines of a batch with the same text: see
     /// [`LineCache`]).
     pub anchors: Vec<Rc<Anchors>>,
-    /// Lexicon tokens of all lines, one after another (none without a lexicon): line k's
-    /// are `tokens[token_at[k]..token_at[k + 1]]` (see [`Side::tokens`]). One array a side:
-    /// a batch's second pass gives thousands of documents the tokens of lines it read once.
+    /// Lexicon tokens of all lines, one after another: line k's are
+    /// `tokens[token_at[k]..token_at[k + 1]]` (see [`Side::tokens`]), and `token_at` is
+    /// empty when no line has any (a side without a lexicon allocates nothing for them).
+    /// One array a side: a batch's second pass gives thousands of documents the tokens of
+    /// lines it read once.
     tokens: Vec<u32>,
     token_at: Vec<u32>,
     /// The id of each line's text in the [`LineCache`] the side was built with.
@@ -113,34 +115,54 @@ impl Side {
             ids.push(id);
         }
         let mut side = Side { len, anchors, tokens: Vec::new(), token_at: Vec::new(), lines: ids };
-        side.set_tokens(lines.iter().map(|l| tokens(l.as_ref())));
+        for (k, l) in lines.iter().enumerate() {
+            let t = tokens(l.as_ref());
+            if !t.is_empty() && side.token_at.is_empty() {
+                // The first line with tokens: the lines before have none.
+                side.token_at.resize(k + 1, 0);
+            }
+            if !side.token_at.is_empty() {
+                side.tokens.extend_from_slice(&t);
+                side.token_at.push(side.tokens.len() as u32);
+            }
+        }
         side
     }
 
     /// Lexicon tokens of line `k`.
     pub fn tokens(&self, k: usize) -> &[u32] {
-        &self.tokens[self.token_at[k] as usize..self.token_at[k + 1] as usize]
+        match self.token_at.get(k..k + 2) {
+            Some(&[a, b]) => &self.tokens[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
-    /// Replace the lexicon tokens, one list per line in order.
-    pub fn set_tokens<T: AsRef<[u32]>>(&mut self, per_line: impl Iterator<Item = T>) {
+    /// Replace the lexicon tokens, one list per line in order (`per_line` is read twice:
+    /// once to size the arrays).
+    pub fn set_tokens<'t>(&mut self, per_line: impl Iterator<Item = &'t [u32]> + Clone) {
         self.tokens.clear();
         self.token_at.clear();
+        let total: usize = per_line.clone().map(<[u32]>::len).sum();
+        if total == 0 {
+            return;
+        }
+        self.tokens.reserve_exact(total);
+        self.token_at.reserve_exact(self.len.len());
         self.token_at.push(0);
         for t in per_line {
-            self.tokens.extend_from_slice(t.as_ref());
+            self.tokens.extend_from_slice(t);
             self.token_at.push(self.tokens.len() as u32);
         }
     }
 
     /// How many lines the side has.
     fn lines(&self) -> usize {
-        self.token_at.len() - 1
+        self.len.len() - 1
     }
 
     /// Each line's lexicon tokens, in order.
     fn each_tokens(&self) -> impl Iterator<Item = &[u32]> {
-        self.token_at.windows(2).map(|w| &self.tokens[w[0] as usize..w[1] as usize])
+        (0..self.lines()).map(|k| self.tokens(k))
     }
 
     fn chars(&self, i: usize, d: usize) -> f64 {

@@ -280,7 +280,7 @@ impl Aligner {
         // The second pass reads only the tokens the lexicon knows.
         src_toks.retain(|x| lex.known_src(x));
         tgt_toks.retain(|y| lex.known_tgt(y));
-        fn read(ids: Vec<u32>, toks: &lexicon::TokenLists) -> impl Iterator<Item = &[u32]> {
+        fn read(ids: Vec<u32>, toks: &lexicon::TokenLists) -> impl Iterator<Item = &[u32]> + Clone {
             ids.into_iter().map(move |k| if k == NOT_READ { &[][..] } else { toks.get(k) })
         }
         for (k, (a_ids, b_ids)) in line_ids.into_iter().enumerate() {
