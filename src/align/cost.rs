@@ -196,8 +196,6 @@ pub struct LineCache<'t> {
     features: Vec<(usize, Rc<Anchors>)>,
     norm: String,
     scratch: anchors::Scratch,
-    /// The lines' lexicon token keys, by id (for self-training).
-    pub(crate) keys: super::lexicon::KeyCache,
 }
 
 impl<'t> LineCache<'t> {

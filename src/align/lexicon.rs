@@ -346,16 +346,14 @@ pub struct Vocab {
     /// Ids by [`token_key`].
     map: FxMap<u64, u32>,
     buf: String,
-    /// A line's token keys as they are met.
-    keys: Vec<u64>,
-    /// A line's ids, before they are copied out at their size.
+    /// A line's ids as they are met, before they are sorted and copied out at their size.
     ids: Vec<u32>,
 }
 
 impl Vocab {
     /// An empty vocabulary for text in `script`.
     pub fn new(script: Script) -> Vocab {
-        Vocab { script, map: FxMap::default(), buf: String::new(), keys: Vec::new(), ids: Vec::new() }
+        Vocab { script, map: FxMap::default(), buf: String::new(), ids: Vec::new() }
     }
 
     /// The ids of the content tokens of `text` (new tokens are added), sorted, deduplicated.
@@ -370,21 +368,12 @@ impl Vocab {
 
     /// [`Vocab::ids`] appended to `out`.
     pub fn ids_into(&mut self, text: &str, out: &mut Vec<u32>) {
-        let mut keys = std::mem::take(&mut self.keys);
-        keys.clear();
-        each_token(text, self.script, &mut self.buf, &mut |t| keys.push(token_key(t)));
-        self.ids_of_keys(&keys, out);
-        self.keys = keys;
-    }
-
-    /// The ids of the tokens whose [`token_key`]s are `keys` (new tokens are added, in
-    /// order), sorted and deduplicated, appended to `out`.
-    pub fn ids_of_keys(&mut self, keys: &[u64], out: &mut Vec<u32>) {
-        let start = out.len();
-        for &k in keys {
-            let n = self.map.len() as u32;
-            out.push(*self.map.entry(k).or_insert(n));
-        }
+        let (map, start) = (&mut self.map, out.len());
+        each_token(text, self.script, &mut self.buf, &mut |t| {
+            let n = map.len() as u32;
+            let id = *map.entry(token_key(t)).or_insert(n);
+            out.push(id);
+        });
         out[start..].sort_unstable();
         let mut end = start;
         for k in start..out.len() {
@@ -394,42 +383,6 @@ impl Vocab {
             }
         }
         out.truncate(end);
-    }
-
-    /// The script it tokenizes.
-    pub fn script(&self) -> Script {
-        self.script
-    }
-}
-
-/// The [`token_key`]s of a batch's lines by line id, each line scanned once for a script:
-/// the language pairs of a batch share lines (a multi-way corpus gives the same English to
-/// en-ja and en-ko, and its Japanese to en-ja and ja-ko), and scanning was most of the
-/// cost of interning a line.
-#[derive(Debug, Default)]
-pub struct KeyCache {
-    keys: Vec<u64>,
-    /// Per line id: the script it was scanned for and the range of its keys.
-    at: Vec<Option<(Script, u32, u32)>>,
-    buf: String,
-}
-
-impl KeyCache {
-    /// The token keys of `text` (whose id is `id`) in `script`.
-    pub fn keys(&mut self, id: u32, text: &str, script: Script) -> &[u64] {
-        let i = id as usize;
-        if self.at.len() <= i {
-            self.at.resize(i + 1, None);
-        }
-        if let Some((s, a, b)) = self.at[i]
-            && s == script
-        {
-            return &self.keys[a as usize..b as usize];
-        }
-        let (start, keys) = (self.keys.len(), &mut self.keys);
-        each_token(text, script, &mut self.buf, &mut |t| keys.push(token_key(t)));
-        self.at[i] = Some((script, start as u32, self.keys.len() as u32));
-        &self.keys[start..]
     }
 }
 
@@ -452,14 +405,6 @@ impl TokenLists {
     /// Intern `text` with `vocab` as the next list; returns its index.
     pub fn push(&mut self, vocab: &mut Vocab, text: &str) -> u32 {
         vocab.ids_into(text, &mut self.ids);
-        self.at.push(self.ids.len() as u32);
-        self.at.len() as u32 - 2
-    }
-
-    /// Intern the tokens whose keys are `keys` (see [`KeyCache`]) as the next list;
-    /// returns its index.
-    pub fn push_keys(&mut self, vocab: &mut Vocab, keys: &[u64]) -> u32 {
-        vocab.ids_of_keys(keys, &mut self.ids);
         self.at.push(self.ids.len() as u32);
         self.at.len() as u32 - 2
     }

@@ -235,12 +235,11 @@ impl Aligner {
         // By line id (of the cache): the index of the line's tokens, NOT_READ until read.
         let mut src_seen: Vec<u32> = vec![NOT_READ; cache.len()];
         let mut tgt_seen: Vec<u32> = vec![NOT_READ; cache.len()];
-        let keys = &mut cache.keys;
-        let mut intern =
+        let intern =
             |line: &str, id: u32, seen: &mut [u32], toks: &mut lexicon::TokenLists, vocab: &mut lexicon::Vocab| {
                 let at = &mut seen[id as usize];
                 if *at == NOT_READ {
-                    *at = toks.push_keys(vocab, keys.keys(id, line, vocab.script()));
+                    *at = toks.push(vocab, line);
                 }
                 *at
             };
