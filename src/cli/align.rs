@@ -436,6 +436,9 @@ fn read_whole(path: &Path) -> std::io::Result<Bytes> {
         _ => 0,
     };
     file.read_exact(&mut map[start..start + len as usize])?;
+    if file.read(&mut [0u8])? != 0 {
+        return Err(std::io::Error::other("the file grew while it was read"));
+    }
     Ok(Bytes::Mapped(map, start..start + len as usize))
 }
 
