@@ -211,3 +211,29 @@ fn errors_exit_2_naming_the_file_and_line() {
         .code(2)
         .stderr(predicate::str::contains("missing.txt"));
 }
+
+#[test]
+fn a_batch_file_of_megabytes_aligns_as_a_small_one() {
+    // Files of 4 MB or more are read into a mapping of their own (src/cli/align.rs
+    // `read_whole`); the same documents padded past that with an ignored field align the
+    // same as without it.
+    let env = TestEnv::new();
+    let docs = std::fs::read_to_string(fixture("batch.jsonl")).unwrap();
+    let docs: Vec<&str> = docs.lines().collect();
+    let padding = "x".repeat(100_000);
+    let (mut small, mut large) = (String::new(), String::new());
+    for k in 0..45 {
+        let doc = docs[k % docs.len()].trim_end().strip_suffix('}').expect("a JSON object");
+        let doc = doc.replacen("\"id\": \"", &format!("\"id\": \"{k}-"), 1);
+        small.push_str(&format!("{doc}}}\n"));
+        large.push_str(&format!("{doc}, \"pad\": \"{padding}\"}}\n"));
+    }
+    assert!(large.len() > 4 << 20);
+    let run = |name: &str, text: &str| {
+        let f = env.write(name, text);
+        env.tomo().args(["align", "--jsonl"]).arg(f).assert().success().get_output().stdout.clone()
+    };
+    let (small, large) = (run("small.jsonl", &small), run("large.jsonl", &large));
+    assert_eq!(json_rows(&small).len(), 45);
+    assert_eq!(String::from_utf8(small).unwrap(), String::from_utf8(large).unwrap());
+}
