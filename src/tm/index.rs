@@ -352,11 +352,28 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
             }
             None => {
                 let all = gram.postings();
-                insert.execute(params![key, all.len() as i64, i64::from(gram.last), encode_list(&all)])?;
+                // The buffer is the flat layout already when it is sorted and starts above 0.
+                let list = if !gram.unsorted && first > 0 && !always_grouped() {
+                    let grouped = encode_grouped(&all);
+                    if grouped.len() <= gram.bytes.len() { grouped } else { gram.bytes }
+                } else {
+                    encode_list(&all)
+                };
+                insert.execute(params![key, all.len() as i64, i64::from(gram.last), list])?;
             }
             Some((n, last)) if !gram.unsorted && i64::from(first) > last && short(n) => {
                 let tail = rebase(&gram.bytes, last as u32);
                 append.execute(params![key, i64::from(gram.n), i64::from(gram.last), tail])?;
+            }
+            Some((n, last)) if !gram.unsorted && i64::from(first) > last => {
+                // New ids above the list's last: a grouped list gets them appended to its
+                // groups without sorting (sorting every long list again at each flush of
+                // a big import cost more than the import's own work).
+                let old: Vec<u8> = blob.query_row([key], |r| r.get(0))?;
+                let new = gram.postings();
+                let list = append_list(&old, &new);
+                let total = n + new.len() as i64;
+                replace.execute(params![key, total, i64::from(gram.last), list])?;
             }
             Some(_) => {
                 let old: Vec<u8> = blob.query_row([key], |r| r.get(0))?;
@@ -365,13 +382,10 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
                     all.push((v, len));
                     true
                 });
-                let before = all.len();
+                // Ids reused after a deletion: merge the whole list.
                 all.extend(gram.postings());
-                // Ids reused after a deletion, or a grouped list: sort the whole list.
-                if gram.unsorted || !all[..before].is_sorted() || (before > 0 && all[before - 1].0 >= first) {
-                    all.sort_unstable();
-                    all.dedup_by_key(|p| p.0);
-                }
+                all.sort_unstable();
+                all.dedup_by_key(|p| p.0);
                 let last = all[all.len() - 1].0;
                 replace.execute(params![key, all.len() as i64, i64::from(last), encode_list(&all)])?;
             }
@@ -463,12 +477,28 @@ pub fn encode_list(ids: &[(u32, u8)]) -> Vec<u8> {
     if always_grouped() && !ids.is_empty() {
         return encode_grouped(ids);
     }
-    let flat = encode(ids);
     if (ids.len() < GROUP_MIN && ids.first().is_none_or(|p| p.0 > 0)) || ids.is_empty() {
-        return flat;
+        return encode(ids);
     }
     let grouped = encode_grouped(ids);
-    if grouped.len() <= flat.len() || ids[0].0 == 0 { grouped } else { flat }
+    if grouped.len() <= flat_len(ids) || ids[0].0 == 0 { grouped } else { encode(ids) }
+}
+
+/// Bytes of [`encode`]`(ids)`, without writing them.
+fn flat_len(ids: &[(u32, u8)]) -> usize {
+    let mut prev = 0;
+    ids.iter()
+        .map(|&(v, _)| {
+            let d = v - prev;
+            prev = v;
+            1 + varint_len(d)
+        })
+        .sum()
+}
+
+/// Bytes of `v` as a varint.
+fn varint_len(v: u32) -> usize {
+    1 + (31 - (v | 1).leading_zeros() as usize) / 7
 }
 
 #[cfg(test)]
@@ -525,6 +555,69 @@ fn encode_grouped(ids: &[(u32, u8)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(1 + 5 + dir.len() + body.len());
     out.push(GROUPED);
     push_varint(&mut out, groups);
+    out.extend_from_slice(&dir);
+    out.extend_from_slice(&body);
+    out
+}
+
+/// The stored list `old` ([`encode_list`]) with `new` appended: postings sorted by id, all
+/// above the list's last id. A flat list is decoded and laid out again; a grouped one keeps
+/// its groups' bytes and gets each new id appended to the group of its length (its delta
+/// from that group's last id).
+fn append_list(old: &[u8], new: &[(u32, u8)]) -> Vec<u8> {
+    if old.first() != Some(&GROUPED) {
+        let mut all = Vec::with_capacity(new.len() + old.len() / 2);
+        decode_into(old, |v, len| all.push((v, len)));
+        all.extend_from_slice(new);
+        return encode_list(&all);
+    }
+    // (old bytes, old count, last old id) of each length.
+    let mut groups: Vec<(u8, &[u8], u32, u32)> = Vec::new();
+    for_each_segment(old, |seg| {
+        if let Segment::Group { len, count, ids } = seg {
+            let mut last = 0;
+            decode_ids(ids, |v| {
+                last = v;
+                true
+            });
+            groups.push((len, ids, count, last));
+        }
+        true
+    });
+    let mut by_len: Vec<Vec<u32>> = vec![Vec::new(); 256];
+    for &(v, len) in new {
+        by_len[usize::from(len)].push(v);
+    }
+    let mut at = 0;
+    let mut dir = Vec::new();
+    let mut body = Vec::with_capacity(old.len() + new.len() * 3);
+    let mut count = 0u32;
+    for len in 0..=255u8 {
+        let (bytes, n_old, mut prev) = match groups.get(at) {
+            Some(&(l, b, n, last)) if l == len => {
+                at += 1;
+                (b, n, last)
+            }
+            _ => (&[][..], 0, 0),
+        };
+        let added = &by_len[usize::from(len)];
+        if n_old == 0 && added.is_empty() {
+            continue;
+        }
+        let before = body.len();
+        body.extend_from_slice(bytes);
+        for &v in added {
+            push_varint(&mut body, v - prev);
+            prev = v;
+        }
+        dir.push(len);
+        push_varint(&mut dir, n_old + added.len() as u32);
+        push_varint(&mut dir, (body.len() - before) as u32);
+        count += 1;
+    }
+    let mut out = Vec::with_capacity(6 + dir.len() + body.len());
+    out.push(GROUPED);
+    push_varint(&mut out, count);
     out.extend_from_slice(&dir);
     out.extend_from_slice(&body);
     out
@@ -933,6 +1026,14 @@ mod tests {
         assert_eq!(got, want);
         assert_eq!(doc_freq(&conn, 5).unwrap(), 43);
         assert_eq!(posting_blob(&conn, 5).unwrap(), encode_list(&want));
+        // Ids above the last are appended to their groups (a new length gets a new group):
+        // the same bytes as the whole list laid out at once.
+        write_postings(&conn, grams(&[(5, 2000, 12), (5, 2001, 77), (5, 2002, 5)]), &langs).unwrap();
+        want.extend([(2000, 12), (2001, 77), (2002, 5)]);
+        assert_eq!(posting_blob(&conn, 5).unwrap(), encode_list(&want));
+        assert_eq!(doc_freq(&conn, 5).unwrap(), 46);
+        let last: i64 = conn.query_row("SELECT last FROM fz_gram WHERE key = 5", [], |r| r.get(0)).unwrap();
+        assert_eq!(last, 2002);
     }
 
     #[test]
@@ -986,6 +1087,17 @@ mod tests {
             want.dedup();
             assert_eq!(keys_of(&lang, text), (want, len), "{tag}: {text}");
         }
+    }
+
+    #[test]
+    fn varint_lengths() {
+        for v in [0u32, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, u32::MAX] {
+            let mut out = Vec::new();
+            push_varint(&mut out, v);
+            assert_eq!(varint_len(v), out.len(), "{v}");
+        }
+        let ids = [(1u32, 3u8), (200, 4), (100_000, 6)];
+        assert_eq!(flat_len(&ids), encode(&ids).len());
     }
 
     #[test]
