@@ -355,7 +355,7 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
                 // The buffer is the flat layout already when it is sorted and starts above 0.
                 let list = if !gram.unsorted && first > 0 && !always_grouped() {
                     let grouped = encode_grouped(&all);
-                    if grouped.len() <= gram.bytes.len() { grouped } else { gram.bytes }
+                    if grouped_pays(grouped.len(), gram.bytes.len()) { grouped } else { gram.bytes }
                 } else {
                     encode_list(&all)
                 };
@@ -472,7 +472,8 @@ const GROUPED: u8 = 0;
 /// reads only the groups of the lengths its length filter keeps (at 1M units 40 % of the
 /// postings in the length buckets a Japanese query reads are outside its window) and,
 /// once admission is over, only those of the lengths that still have candidates. Grouped
-/// from [`GROUP_MIN`] postings when it takes no more bytes than flat.
+/// from [`GROUP_MIN`] postings when it takes at most a quarter more bytes than flat
+/// ([`grouped_pays`]).
 pub fn encode_list(ids: &[(u32, u8)]) -> Vec<u8> {
     if always_grouped() && !ids.is_empty() {
         return encode_grouped(ids);
@@ -481,7 +482,17 @@ pub fn encode_list(ids: &[(u32, u8)]) -> Vec<u8> {
         return encode(ids);
     }
     let grouped = encode_grouped(ids);
-    if grouped.len() <= flat_len(ids) || ids[0].0 == 0 { grouped } else { encode(ids) }
+    if grouped_pays(grouped.len(), flat_len(ids)) || ids[0].0 == 0 { grouped } else { encode(ids) }
+}
+
+/// Whether a list of [`GROUP_MIN`] postings or more is stored grouped, from the bytes of
+/// both layouts: up to a quarter more bytes than flat. Measured at 1M units: grouping only
+/// lists no larger for it left 78k of the 121k lists of 16+ postings flat (the rarer lists,
+/// spread over many lengths: the ones admission reads first); with a quarter more allowed,
+/// 4k stay flat, the index grows 1.6 % and Japanese lookups take 10 % less CPU. The 10k
+/// bench memory's index grows from 1.88 to 1.91 times its text.
+fn grouped_pays(grouped: usize, flat: usize) -> bool {
+    grouped <= flat + flat / 4
 }
 
 /// Bytes of [`encode`]`(ids)`, without writing them.
