@@ -586,12 +586,7 @@ fn append_list(old: &[u8], new: &[(u32, u8)]) -> Vec<u8> {
     let mut groups: Vec<(u8, &[u8], u32, u32)> = Vec::new();
     for_each_segment(old, |seg| {
         if let Segment::Group { len, count, ids } = seg {
-            let mut last = 0;
-            decode_ids(ids, |v| {
-                last = v;
-                true
-            });
-            groups.push((len, ids, count, last));
+            groups.push((len, ids, count, sum_of_varints(ids)));
         }
         true
     });
@@ -632,6 +627,18 @@ fn append_list(old: &[u8], new: &[(u32, u8)]) -> Vec<u8> {
     out.extend_from_slice(&dir);
     out.extend_from_slice(&body);
     out
+}
+
+/// The sum of the varints in `bytes`: the last id of a group (its deltas add up to it).
+/// Branch-free, as an append reads every long list of the memory at each flush of a big
+/// import (decoding them to find their last ids was 2 % of a 1M-unit import).
+fn sum_of_varints(bytes: &[u8]) -> u32 {
+    let (mut sum, mut shift) = (0u64, 0u32);
+    for &b in bytes {
+        sum = sum.wrapping_add(u64::from(b & 0x7f) << shift);
+        shift = if b & 0x80 != 0 { (shift + 7).min(56) } else { 0 };
+    }
+    sum as u32
 }
 
 /// A part of a stored list, as [`for_each_segment`] hands it out.
@@ -1097,6 +1104,19 @@ mod tests {
             want.sort_unstable();
             want.dedup();
             assert_eq!(keys_of(&lang, text), (want, len), "{tag}: {text}");
+        }
+    }
+
+    #[test]
+    fn the_sum_of_a_groups_deltas_is_its_last_id() {
+        for ids in [vec![], vec![5u32], vec![1, 2, 130, 20_000, 2_100_000, 4_000_000_000]] {
+            let mut bytes = Vec::new();
+            let mut prev = 0;
+            for &v in &ids {
+                push_varint(&mut bytes, v - prev);
+                prev = v;
+            }
+            assert_eq!(sum_of_varints(&bytes), ids.last().copied().unwrap_or(0));
         }
     }
 
