@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../tm/schema/002_fuzzy_index.sql"),
     include_str!("../../tm/schema/003_named_indexes.sql"),
     include_str!("../../tm/schema/004_fuzzy_length_buckets.sql"),
+    include_str!("../../tm/schema/005_fuzzy_grouped_lists.sql"),
 ];
 
 /// Index of the migration that creates the fuzzy index (002).
@@ -18,6 +19,9 @@ const FUZZY_INDEX: usize = 1;
 
 /// Index of the migration that posts character pairs per length bucket (004).
 const LENGTH_BUCKETS: usize = 3;
+
+/// Index of the migration that groups long posting lists by token count (005).
+const GROUPED_LISTS: usize = 4;
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -54,6 +58,11 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             // rebuilt with the bucketed keys. A memory older than the index got them when
             // 002 built it in this same run.
             crate::tm::index::rebuild_in(&tx)?;
+        }
+        if i == GROUPED_LISTS && current > LENGTH_BUCKETS as i64 {
+            // Flat lists written by schema 4: grouped where the new layout pays. One
+            // rebuilt by 002 or 004 in this same run was written grouped already.
+            crate::tm::index::regroup_in(&tx)?;
         }
         // user_version takes no bound parameter; the value is our own integer.
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
@@ -139,6 +148,57 @@ mod tests {
         for key in keys {
             assert_eq!(doc_freq(&conn, key).unwrap(), 1, "every key of the variant is indexed");
         }
+    }
+
+    /// Issue 5: a memory indexed by schema 4 (every list flat) has its long lists grouped by
+    /// token count by migration 005 (same postings), and keeps its short ones flat.
+    #[test]
+    fn migrating_from_version_4_groups_the_long_lists() {
+        use crate::lang::Lang;
+        use crate::tm::index::{bigram_class, bigram_key, decode, encode, gram_key, length_bucket, posting_blob};
+        let mut conn = Connection::open_in_memory().unwrap();
+        create_at_version(&conn, 4);
+        conn.execute_batch("INSERT INTO unit (id, key) VALUES (1, x'01'), (2, x'02');").unwrap();
+        // 40 variants of three lengths all holding 東京 (its pair's list is long), and one
+        // with 猫 (a short list); the schema-4 index written by hand, flat.
+        let texts: Vec<String> = (0..40).map(|i| format!("東京{}", "あ".repeat(1 + i % 3 * 5))).collect();
+        let mut postings: std::collections::BTreeMap<i64, Vec<(u32, u8)>> = Default::default();
+        let ja = Lang::parse("ja").unwrap();
+        for (i, text) in texts.iter().chain(std::iter::once(&"猫が座った。".to_string())).enumerate() {
+            let id = i as i64 + 1;
+            conn.execute(
+                "INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash) VALUES (?1, 1 + ?1 % 2, 'ja', 'ja', ?2, ?2, ?1)",
+                rusqlite::params![id, text],
+            )
+            .unwrap();
+            let (keys, len) = crate::tm::index::keys_of(&ja, text);
+            for key in keys {
+                postings.entry(key).or_default().push((id as u32, len));
+            }
+        }
+        for (key, list) in &postings {
+            conn.execute(
+                "INSERT INTO fz_gram (key, n, last, ids) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![key, list.len() as i64, i64::from(list[list.len() - 1].0), encode(list)],
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        let tok = |t: &str| crate::tm::fuzzy::tokenize::tokenize(t, crate::tm::fuzzy::tokenize::Granularity::Chars);
+        let t = tok("東京");
+        let tokyo = gram_key("ja", t[0].class);
+        let tokyo_blob = posting_blob(&conn, tokyo).unwrap();
+        assert_eq!(tokyo_blob[0], 0, "the long list is grouped");
+        assert_eq!(decode(&tokyo_blob), (1..=40).collect::<Vec<u32>>());
+        let pair = bigram_key("ja", bigram_class(t[0].class, t[1].class), length_bucket(3));
+        assert_eq!(
+            decode(&posting_blob(&conn, pair).unwrap()),
+            postings[&pair].iter().map(|p| p.0).collect::<Vec<_>>()
+        );
+        let cat = gram_key("ja", tok("猫")[0].class);
+        assert_eq!(posting_blob(&conn, cat).unwrap(), encode(&[(41, 6)]), "a short list stays flat");
     }
 
     #[test]

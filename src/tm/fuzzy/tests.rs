@@ -208,7 +208,17 @@ fn check_contract(sources: &[String], queries: &[String], from: &str, min: u8, l
             u
         })
         .collect();
-    let tm = memory(units);
+    // Once with the lists in the layout the writer chooses, once with every list grouped
+    // by token count (a small memory's lists are mostly too short to be grouped).
+    for grouped in [false, true] {
+        crate::tm::index::ALWAYS_GROUPED.with(|g| g.set(grouped));
+        let tm = memory(units.clone());
+        crate::tm::index::ALWAYS_GROUPED.with(|g| g.set(false));
+        check_memory(&tm, queries, from, to, min, limit);
+    }
+}
+
+fn check_memory(tm: &TranslationMemory, queries: &[String], from: &str, to: &str, min: u8, limit: usize) {
     let (f, t) = (l(from), l(to));
     for text in queries {
         let q = Lookup { text, from: &f, to: &t, min_score: min, limit };

@@ -1,0 +1,6 @@
+-- tomo translation memory, schema version 5: a posting list of the fuzzy index may be stored
+-- grouped by the variants' token count (src/tm/index.rs `encode_list`: a leading 0 byte, a
+-- directory of (token count, postings, bytes), then each group's ids), so a lookup reads only
+-- the lengths its length filter keeps. Same tables; the lists of an existing memory are
+-- re-encoded in this migration's transaction (src/tm/schema.rs: `index::regroup_in`). A tomo
+-- of schema 4 would misread a grouped list, hence the new version.
