@@ -156,13 +156,13 @@ impl Side {
     }
 
     /// How many lines the side has.
-    fn lines(&self) -> usize {
+    fn line_count(&self) -> usize {
         self.len.len() - 1
     }
 
     /// Each line's lexicon tokens, in order.
     fn each_tokens(&self) -> impl Iterator<Item = &[u32]> {
-        (0..self.lines()).map(|k| self.tokens(k))
+        (0..self.line_count()).map(|k| self.tokens(k))
     }
 
     fn chars(&self, i: usize, d: usize) -> f64 {
@@ -609,13 +609,13 @@ const DENSE_LEX_CACHE: usize = 1 << 16;
 /// All match masks of a document at once: each target id's lines are looked up once per
 /// link of each source token, instead of each link being searched in every target line.
 fn dense_masks(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
-    if tgt.lines() <= 64 { dense_masks_narrow(lex, src, tgt) } else { dense_masks_wide(lex, src, tgt) }
+    if tgt.line_count() <= 64 { dense_masks_narrow(lex, src, tgt) } else { dense_masks_wide(lex, src, tgt) }
 }
 
 /// [`dense_masks`] for any number of target lines.
 fn dense_masks_wide(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
-    let m = tgt.lines();
-    let mut masks = vec![0u64; src.lines() * m];
+    let m = tgt.line_count();
+    let mut masks = vec![0u64; src.line_count() * m];
     // The target lines of each target id are bucketed by id (counted, then placed):
     // `lines[from..to]` for the span `spans[id]`. The spans are indexed by id in a table
     // kept across documents (ids are dense in the batch's vocabulary): a probe per link
@@ -686,8 +686,8 @@ fn dense_masks_wide(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
 /// lines each partner occurs in) are found once per document, however many source lines
 /// repeat it, and a token's bit is set in the lines of that set.
 fn dense_masks_narrow(lex: &Lexicon, src: &Side, tgt: &Side) -> Vec<u64> {
-    let m = tgt.lines();
-    let mut masks = vec![0u64; src.lines() * m];
+    let m = tgt.line_count();
+    let mut masks = vec![0u64; src.line_count() * m];
     // Tables by token id kept across documents (ids are dense in the batch's vocabulary):
     // the target lines of each target id (cleared before returning), and each source id's
     // partner lines, valid where its generation is this document's.
@@ -1092,7 +1092,7 @@ impl<'a> CostModel<'a> {
         match &self.lex_cache {
             LexCache::Dense { m, masks } => masks[a * m + b],
             LexCache::Sparse(map) => {
-                let key = a * self.tgt.lines() + b;
+                let key = a * self.tgt.line_count() + b;
                 if let Some(&m) = map.borrow().get(&key) {
                     return m;
                 }

@@ -473,7 +473,7 @@ const GROUPED: u8 = 0;
 /// postings in the length buckets a Japanese query reads are outside its window) and,
 /// once admission is over, only those of the lengths that still have candidates. Grouped
 /// from [`GROUP_MIN`] postings when it takes at most a quarter more bytes than flat
-/// ([`grouped_pays`]).
+/// (`grouped_pays`).
 pub fn encode_list(ids: &[(u32, u8)]) -> Vec<u8> {
     if always_grouped() && !ids.is_empty() {
         return encode_grouped(ids);
