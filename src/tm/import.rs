@@ -96,6 +96,7 @@ struct PreparedVariant {
     hash: i64,
     /// `seg` differs from the escaped plain text, so it is stored.
     store_seg: bool,
+    /// The index keys, in text order with repeats (the writer posts each key once).
     index_keys: Vec<i64>,
     token_count: u8,
     attrs: Option<String>,
@@ -142,7 +143,7 @@ fn prepare_into(item: Result<ReadItem>, spare: Option<Box<PreparedUnit>>) -> Res
             Some(pv) => std::mem::take(&mut pv.index_keys),
             None => Vec::new(),
         };
-        let token_count = index::keys_into(&v.lang, &norm, &mut index_keys);
+        let token_count = index::keys_with_repeats_into(&v.lang, &norm, &mut index_keys);
         let pv = PreparedVariant {
             hash: norm_hash(v.lang.base(), &norm),
             norm,
