@@ -11,9 +11,9 @@
 //! (`unit_by_key`, `variant_by_norm`) are dropped inside the transaction, rows are
 //! appended in rowid order, duplicates and earlier sources are told from in-memory sets,
 //! and each of those indexes is built once at the end by one sort. `variant_by_unit`
-//! stays: the variants come in unit order, so its entries are appended at its end. Past [`BULK_UNITS_CAP`] units the
-//! indexes are built at once and the import goes on with probes, so memory stays bounded
-//! whatever the size of the file. A failed import rolls the dropped indexes back with
+//! stays: the variants come in unit order, so its entries are appended at its end. Past
+//! [`BULK_UNITS_CAP`] units the indexes are built at once and the import goes on with
+//! probes, so memory stays bounded whatever the size of the file. A failed import rolls the dropped indexes back with
 //! everything else.
 
 use std::collections::HashSet;
@@ -191,7 +191,7 @@ fn prepare_into(item: Result<ReadItem>, spare: Option<Box<PreparedUnit>>) -> Res
 
 impl TranslationMemory {
     /// [`import_with_progress`](Self::import_with_progress) with reading and preparing on
-    /// a second thread, overlapping with the database work: what `tomo import` uses. Same
+    /// two more threads, overlapping with the database work: what `tomo import` uses. Same
     /// result, same single transaction.
     pub fn import_stream<I>(
         &mut self,
