@@ -9,8 +9,9 @@
 //!
 //! Into an empty memory the import is a bulk load: the secondary indexes on hashes
 //! (`unit_by_key`, `variant_by_norm`) are dropped inside the transaction, rows are
-//! appended in rowid order, duplicates and earlier sources are told from in-memory sets,
-//! and each of those indexes is built once at the end by one sort. `variant_by_unit`
+//! appended in rowid order, duplicates and earlier sources are told from in-memory sets
+//! ([`BulkSets`], on the preparing thread when there is one), and each of those indexes
+//! is built once at the end by one sort. `variant_by_unit`
 //! stays: the variants come in unit order, so its entries are appended at its end. Past
 //! [`BULK_UNITS_CAP`] units the indexes are built at once and the import goes on with
 //! probes, so memory stays bounded whatever the size of the file. A failed import rolls the dropped indexes back with
@@ -100,6 +101,64 @@ pub(crate) struct PreparedUnit {
     /// A language that two variants share (the unit cannot be stored).
     duplicate_lang: Option<String>,
     variants: Vec<PreparedVariant>,
+    /// What a bulk load's sets said of the unit on the preparing thread, if they did.
+    verdict: Option<Verdict>,
+}
+
+/// Whether a unit is new, as a bulk load's in-memory sets tell it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Verdict {
+    /// The same unit came earlier in the import.
+    Present,
+    /// New; `multiple` when its source text came earlier with another translation.
+    New { multiple: bool },
+}
+
+/// The in-memory sets of a bulk load into an empty memory: the keys of the units it has
+/// inserted and the `norm_hash` of their variants. Bounded: past the caps they are
+/// dropped for good, and the writer builds the indexes and probes them instead (every
+/// unit judged so far is in the database by then).
+struct BulkSets {
+    keys: HashSet<u128, BuildHasherDefault<IdHasher>>,
+    hashes: HashSet<i64, BuildHasherDefault<IdHasher>>,
+    /// ([`BULK_UNITS_CAP`], [`SEEN_SOURCES_CAP`]), or the tests' lower ones.
+    caps: (usize, usize),
+    full: bool,
+}
+
+impl BulkSets {
+    fn new(caps: (usize, usize)) -> BulkSets {
+        BulkSets { keys: HashSet::default(), hashes: HashSet::default(), caps, full: false }
+    }
+
+    /// The verdict on the next unit of the import; `None` once the sets are full, and
+    /// for every unit after.
+    fn judge(&mut self, p: &PreparedUnit) -> Option<Verdict> {
+        if self.full || self.keys.len() >= self.caps.0 {
+            self.drop_sets();
+            return None;
+        }
+        if !self.keys.insert(p.key) {
+            return Some(Verdict::Present);
+        }
+        let multiple = p.source.is_some_and(|i| self.hashes.contains(&p.variants[i].hash));
+        for pv in &p.variants {
+            // Checked before the insert: one more would make the set double its buckets.
+            if self.hashes.len() >= self.caps.1 {
+                // This unit is judged; the next ones go to the indexes.
+                self.full = true;
+                break;
+            }
+            self.hashes.insert(pv.hash);
+        }
+        Some(Verdict::New { multiple })
+    }
+
+    fn drop_sets(&mut self) {
+        self.full = true;
+        self.keys = HashSet::default();
+        self.hashes = HashSet::default();
+    }
 }
 
 struct PreparedVariant {
@@ -179,6 +238,7 @@ fn prepare_into(item: Result<ReadItem>, spare: Option<Box<PreparedUnit>>) -> Res
         duplicate_lang,
         variants,
         unit,
+        verdict: None,
     };
     Ok(Prepared::Unit(match spare {
         Some(mut boxed) => {
@@ -204,6 +264,10 @@ impl TranslationMemory {
         I::IntoIter: Send,
     {
         let items = items.into_iter();
+        // Into an empty memory, duplicates and repeated sources are told on the preparing
+        // thread: their sets' random probes were ~5 % of the writing thread, the longest.
+        // (The writer checks again that the memory is empty, and ignores the verdicts if not.)
+        let mut sets = memory_is_empty(self.conn())?.then(|| BulkSets::new(caps()));
         std::thread::scope(|scope| {
             // Three stages, each on its own thread: the file reader, `prepare`, and the
             // writer (this thread). Reading and preparing on one thread kept that thread
@@ -250,7 +314,16 @@ impl TranslationMemory {
                         // Once the reader is done the units come back: dropped here then.
                         let _ = units_tx.send(units);
                     }
-                    let batch = raw.into_iter().map(|item| prepare_into(item, spare.pop())).collect();
+                    let batch = raw
+                        .into_iter()
+                        .map(|item| {
+                            let mut prepared = prepare_into(item, spare.pop());
+                            if let (Ok(Prepared::Unit(p)), Some(sets)) = (&mut prepared, &mut sets) {
+                                p.verdict = sets.judge(p);
+                            }
+                            prepared
+                        })
+                        .collect();
                     if tx.send(batch).is_err() {
                         return;
                     }
@@ -284,12 +357,10 @@ pub(crate) struct Importer<'t, 'c> {
     bulk: bool,
     /// The connection's page cache size, lowered during a bulk load (restored after).
     cache_size: i64,
-    keys: HashSet<u128, BuildHasherDefault<IdHasher>>,
-    /// The memory held units before this import, or `hashes` overflowed: earlier
-    /// sources are probed in the database.
-    probe_db: bool,
-    /// `norm_hash` of every variant this import inserted (while `!probe_db`).
-    hashes: HashSet<i64, BuildHasherDefault<IdHasher>>,
+    /// The sets of a bulk load, when the units come without verdicts.
+    sets: BulkSets,
+    /// The units come with verdicts (from the preparing thread's sets).
+    judged: bool,
     /// The statements, prepared once: `prepare_cached` hashed the SQL text three times a
     /// unit (2 % of a bulk load's writing thread).
     statements: Statements<'t>,
@@ -414,9 +485,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             now: super::unit::tmx_now(),
             bulk: empty,
             cache_size,
-            keys: HashSet::default(),
-            probe_db: !empty,
-            hashes: HashSet::default(),
+            sets: BulkSets::new(caps()),
+            judged: false,
             statements: Statements::default(),
         })
     }
@@ -425,9 +495,7 @@ impl<'t, 'c> Importer<'t, 'c> {
     fn end_bulk(&mut self) -> Result<()> {
         if self.bulk {
             // From here on the indexes answer: the sets go before the sorters take memory.
-            self.keys = HashSet::default();
-            self.hashes = HashSet::default();
-            self.probe_db = true;
+            self.sets.drop_sets();
             // SQLite's sorter sorts runs of the page cache's size and merges them; small
             // runs keep the peak down when a big import switches to the indexes half-way
             // (the page cache, the index buffers and the sorter at once were 273 MB for 2M
@@ -455,16 +523,25 @@ impl<'t, 'c> Importer<'t, 'c> {
 
     /// Insert one unit, unless it is already in the memory.
     pub(crate) fn insert(&mut self, p: &PreparedUnit) -> Result<Inserted> {
-        if self.bulk && self.keys.len() >= caps().0 {
-            self.end_bulk()?;
-        }
+        let verdict = if self.bulk {
+            self.judged |= p.verdict.is_some();
+            let verdict = if self.judged { p.verdict } else { self.sets.judge(p) };
+            if verdict.is_none() {
+                self.end_bulk()?;
+            }
+            verdict
+        } else {
+            None
+        };
         let unit = &p.unit;
         let origin = unit.origin.as_deref().or(self.origin);
         let created = unit.created.as_deref().unwrap_or(&self.now);
-        if self.bulk {
-            if !self.keys.insert(p.key) {
-                return Ok(Inserted::Present);
-            }
+        let known_multiple = match verdict {
+            Some(Verdict::Present) => return Ok(Inserted::Present),
+            Some(Verdict::New { multiple }) => Some(multiple),
+            None => None,
+        };
+        if known_multiple.is_some() {
             check_languages(p)?;
             let ins = prepared(
                 self.tx,
@@ -493,9 +570,10 @@ impl<'t, 'c> Importer<'t, 'c> {
             check_languages(p)?;
         }
         let unit_id = self.tx.last_insert_rowid();
-        let multiple = match p.source {
-            Some(i) => self.seen(p.variants[i].hash, unit_id)?,
-            None => false,
+        let multiple = match (known_multiple, p.source) {
+            (Some(multiple), _) => multiple,
+            (None, Some(i)) => self.seen(p.variants[i].hash, unit_id)?,
+            (None, None) => false,
         };
         let vins = prepared(
             self.tx,
@@ -527,34 +605,11 @@ impl<'t, 'c> Importer<'t, 'c> {
                 pv.token_count,
             )?;
         }
-        for pv in &p.variants {
-            self.remember(pv.hash)?;
-        }
         Ok(Inserted::New { multiple })
-    }
-
-    /// Note an inserted variant's hash. Past [`SEEN_SOURCES_CAP`] the set is dropped and
-    /// the database probed instead (every row so far is in it).
-    fn remember(&mut self, hash: i64) -> Result<()> {
-        if self.probe_db {
-            return Ok(());
-        }
-        // Checked before the insert: one more would make the set double its buckets.
-        if self.hashes.len() >= caps().1 {
-            self.end_bulk()?;
-            self.probe_db = true;
-            self.hashes = HashSet::default();
-            return Ok(());
-        }
-        self.hashes.insert(hash);
-        Ok(())
     }
 
     /// Is `hash` (a new unit's source) already the text of another unit's variant?
     fn seen(&mut self, hash: i64, unit_id: i64) -> Result<bool> {
-        if !self.probe_db {
-            return Ok(self.hashes.contains(&hash));
-        }
         let q = prepared(
             self.tx,
             &mut self.statements.source_seen,
@@ -868,13 +923,31 @@ mod tests {
         let mut expected = TranslationMemory::open_in_memory().unwrap();
         let want = expected.import(items(), &ImportOptions::default()).unwrap();
         assert_eq!((want.new, want.present, want.multiple), (300, 100, 150));
-        for caps in [(50, usize::MAX), (usize::MAX, 70), (120, 30)] {
-            TEST_CAPS.with(|c| c.set(caps));
-            let mut tm = TranslationMemory::open_in_memory().unwrap();
-            let got = tm.import(items(), &ImportOptions::default());
-            TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
-            assert_eq!(got.unwrap(), want, "caps {caps:?}");
-            assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        let units = |tm: &TranslationMemory| {
+            let mut out = Vec::new();
+            tm.export(&ExportFilter::default(), &mut |mut u| {
+                u.created = None;
+                out.push(u);
+                Ok(())
+            })
+            .unwrap();
+            out
+        };
+        for caps in [(50, usize::MAX), (usize::MAX, 70), (120, 30), (0, 0), (1, 1)] {
+            // Told by the writer's sets (`import`) and by the preparing thread's (`import_stream`).
+            for stream in [false, true] {
+                TEST_CAPS.with(|c| c.set(caps));
+                let mut tm = TranslationMemory::open_in_memory().unwrap();
+                let got = if stream {
+                    tm.import_stream(items(), &ImportOptions::default(), &mut |_| {})
+                } else {
+                    tm.import(items(), &ImportOptions::default())
+                };
+                TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
+                assert_eq!(got.unwrap(), want, "caps {caps:?}, stream {stream}");
+                assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+                assert_eq!(units(&tm), units(&expected), "caps {caps:?}, stream {stream}");
+            }
         }
     }
 
