@@ -3,15 +3,18 @@
 //!
 //! An import runs in two stages. [`prepare`] does everything that does not need the
 //! database (normalized forms, hashes, the de-duplication key, the index keys, the JSON
-//! columns); [`Importer`] writes. [`TranslationMemory::import_stream`] runs the first stage
-//! on a thread of its own, so reading and preparing overlap with SQLite's work.
+//! columns); [`Importer`] writes. [`TranslationMemory::import_stream`] reads the file and
+//! runs the first stage on two threads of their own, so reading and preparing overlap with
+//! SQLite's work.
 //!
-//! Into an empty memory the import is a bulk load: the secondary indexes (`unit_by_key`,
-//! `variant_by_unit`, `variant_by_norm`) are dropped inside the transaction, rows are
-//! appended in rowid order, duplicates and earlier sources are told from in-memory sets,
-//! and each index is built once at the end by one sort. Past [`BULK_UNITS_CAP`] units the
-//! indexes are built at once and the import goes on with probes, so memory stays bounded
-//! whatever the size of the file. A failed import rolls the dropped indexes back with
+//! Into an empty memory the import is a bulk load: the secondary indexes on hashes
+//! (`unit_by_key`, `variant_by_norm`) are dropped inside the transaction, rows are
+//! appended in rowid order, duplicates and earlier sources are told from in-memory sets
+//! ([`BulkSets`], on the preparing thread when there is one), and each of those indexes
+//! is built once at the end by one sort. `variant_by_unit`
+//! stays: the variants come in unit order, so its entries are appended at its end. Past
+//! [`BULK_UNITS_CAP`] units the indexes are built at once and the import goes on with
+//! probes, so memory stays bounded whatever the size of the file. A failed import rolls the dropped indexes back with
 //! everything else.
 
 use std::collections::HashSet;
@@ -28,10 +31,13 @@ use crate::formats::{ReadItem, Skip};
 use crate::lang::Lang;
 use crate::text::normalize;
 
-/// Units per batch handed from the reading thread to the writing one.
-const BATCH: usize = 128;
+/// Units per batch handed from one stage to the next (file reader, preparing, writing).
+/// Small, so a batch is still in the caches when the next stage reads it: with three
+/// stages, batches of 64 took less CPU than 128 in each of five paired runs, and 512
+/// (between the reader and the preparing thread) 13 % more.
+const BATCH: usize = 64;
 
-/// Batches in flight between the threads (bounds the memory the pipeline holds). Few
+/// Batches in flight between two stages (bounds the memory the pipeline holds). Few
 /// enough that a unit is still in the caches when the writer reads it: 4 × 128 units
 /// instead of 8 × 512 took 15 MB off the peak of a 1M-unit import (CPU time the same
 /// within the noise of a shared machine).
@@ -67,6 +73,12 @@ const BULK_CACHE_KIB: i64 = -16_000;
 /// The page cache while a bulk load builds its indexes (4 MB): the sorter's run size.
 const SORT_CACHE_KIB: i64 = -4_000;
 
+/// Worker threads for SQLite's sorter while a bulk load builds its indexes: one less
+/// than the cores (the connection's own thread works too), at most 3.
+fn sort_threads() -> i64 {
+    std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(1).min(3) as i64)
+}
+
 /// What the reading stage hands to the writing stage.
 pub(crate) enum Prepared {
     /// A unit with everything computed that does not need the database.
@@ -89,6 +101,64 @@ pub(crate) struct PreparedUnit {
     /// A language that two variants share (the unit cannot be stored).
     duplicate_lang: Option<String>,
     variants: Vec<PreparedVariant>,
+    /// What a bulk load's sets said of the unit on the preparing thread, if they did.
+    verdict: Option<Verdict>,
+}
+
+/// Whether a unit is new, as a bulk load's in-memory sets tell it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Verdict {
+    /// The same unit came earlier in the import.
+    Present,
+    /// New; `multiple` when its source text came earlier with another translation.
+    New { multiple: bool },
+}
+
+/// The in-memory sets of a bulk load into an empty memory: the keys of the units it has
+/// inserted and the `norm_hash` of their variants. Bounded: past the caps they are
+/// dropped for good, and the writer builds the indexes and probes them instead (every
+/// unit judged so far is in the database by then).
+struct BulkSets {
+    keys: HashSet<u128, BuildHasherDefault<IdHasher>>,
+    hashes: HashSet<i64, BuildHasherDefault<IdHasher>>,
+    /// ([`BULK_UNITS_CAP`], [`SEEN_SOURCES_CAP`]), or the tests' lower ones.
+    caps: (usize, usize),
+    full: bool,
+}
+
+impl BulkSets {
+    fn new(caps: (usize, usize)) -> BulkSets {
+        BulkSets { keys: HashSet::default(), hashes: HashSet::default(), caps, full: false }
+    }
+
+    /// The verdict on the next unit of the import; `None` once the sets are full, and
+    /// for every unit after.
+    fn judge(&mut self, p: &PreparedUnit) -> Option<Verdict> {
+        if self.full || self.keys.len() >= self.caps.0 {
+            self.drop_sets();
+            return None;
+        }
+        if !self.keys.insert(p.key) {
+            return Some(Verdict::Present);
+        }
+        let multiple = p.source.is_some_and(|i| self.hashes.contains(&p.variants[i].hash));
+        for pv in &p.variants {
+            // Checked before the insert: one more would make the set double its buckets.
+            if self.hashes.len() >= self.caps.1 {
+                // This unit is judged; the next ones go to the indexes.
+                self.full = true;
+                break;
+            }
+            self.hashes.insert(pv.hash);
+        }
+        Some(Verdict::New { multiple })
+    }
+
+    fn drop_sets(&mut self) {
+        self.full = true;
+        self.keys = HashSet::default();
+        self.hashes = HashSet::default();
+    }
 }
 
 struct PreparedVariant {
@@ -96,6 +166,7 @@ struct PreparedVariant {
     hash: i64,
     /// `seg` differs from the escaped plain text, so it is stored.
     store_seg: bool,
+    /// The index keys, in text order with repeats (the writer posts each key once).
     index_keys: Vec<i64>,
     token_count: u8,
     attrs: Option<String>,
@@ -142,7 +213,7 @@ fn prepare_into(item: Result<ReadItem>, spare: Option<Box<PreparedUnit>>) -> Res
             Some(pv) => std::mem::take(&mut pv.index_keys),
             None => Vec::new(),
         };
-        let token_count = index::keys_into(&v.lang, &norm, &mut index_keys);
+        let token_count = index::keys_with_repeats_into(&v.lang, &norm, &mut index_keys);
         let pv = PreparedVariant {
             hash: norm_hash(v.lang.base(), &norm),
             norm,
@@ -167,6 +238,7 @@ fn prepare_into(item: Result<ReadItem>, spare: Option<Box<PreparedUnit>>) -> Res
         duplicate_lang,
         variants,
         unit,
+        verdict: None,
     };
     Ok(Prepared::Unit(match spare {
         Some(mut boxed) => {
@@ -179,7 +251,7 @@ fn prepare_into(item: Result<ReadItem>, spare: Option<Box<PreparedUnit>>) -> Res
 
 impl TranslationMemory {
     /// [`import_with_progress`](Self::import_with_progress) with reading and preparing on
-    /// a second thread, overlapping with the database work: what `tomo import` uses. Same
+    /// two more threads, overlapping with the database work: what `tomo import` uses. Same
     /// result, same single transaction.
     pub fn import_stream<I>(
         &mut self,
@@ -192,35 +264,70 @@ impl TranslationMemory {
         I::IntoIter: Send,
     {
         let items = items.into_iter();
+        // Into an empty memory, duplicates and repeated sources are told on the preparing
+        // thread: their sets' random probes were ~5 % of the writing thread, the longest.
+        // (The writer checks again that the memory is empty, and ignores the verdicts if not.)
+        let mut sets = memory_is_empty(self.conn())?.then(|| BulkSets::new(caps()));
         std::thread::scope(|scope| {
+            // Three stages, each on its own thread: the file reader, `prepare`, and the
+            // writer (this thread). Reading and preparing on one thread kept that thread
+            // busy all along while the writer waited for it a third of the time; split,
+            // the system spreads the three over the cores there are.
+            let (raw_tx, raw_rx) = std::sync::mpsc::sync_channel::<Vec<Result<ReadItem>>>(BATCHES_IN_FLIGHT);
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<Prepared>>>(BATCHES_IN_FLIGHT);
-            // Written units go back to the reading thread to be refilled there: freeing
-            // them here, in the arena of the thread that allocated them, made the two
-            // threads contend for glibc's arena locks (futex wake-ups in the profile).
+            // Written units go back to the thread that allocated them, to be refilled
+            // there: freeing them here, in the arena of the thread that allocated them, made
+            // the threads contend for glibc's arena locks (futex wake-ups in the profile).
+            // The prepared parts go back to the preparing thread, the units inside them on
+            // to the reading thread.
             let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Box<PreparedUnit>>>();
+            let (units_tx, units_rx) = std::sync::mpsc::channel::<Vec<Unit>>();
             let reader = scope.spawn(move || {
-                // Written units, to refill: their buffers are reused by `prepare_into`
-                // and (the unit's own) by the file reader, through `Unit::recycle`.
-                let mut spare: Vec<Box<PreparedUnit>> = Vec::new();
                 let mut batch = Vec::with_capacity(BATCH);
                 for item in items {
-                    batch.push(prepare_into(item, spare.pop()));
+                    batch.push(item);
                     if batch.len() == BATCH {
-                        while let Ok(spent) = spent_rx.try_recv() {
-                            for mut p in spent {
-                                std::mem::take(&mut p.unit).recycle();
-                                if spare.len() < BATCH * BATCHES_IN_FLIGHT {
-                                    spare.push(p);
-                                }
-                            }
+                        // Their buffers are reused by the file reader (`Unit::recycle`).
+                        while let Ok(units) = units_rx.try_recv() {
+                            units.into_iter().for_each(Unit::recycle);
                         }
-                        if tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+                        if raw_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
                             // The writer stopped (an error): nothing more is wanted.
                             return;
                         }
                     }
                 }
-                let _ = tx.send(batch);
+                let _ = raw_tx.send(batch);
+            });
+            let preparer = scope.spawn(move || {
+                // Written units, to refill: their buffers are reused by `prepare_into`.
+                let mut spare: Vec<Box<PreparedUnit>> = Vec::new();
+                for raw in raw_rx {
+                    while let Ok(spent) = spent_rx.try_recv() {
+                        let mut units = Vec::with_capacity(spent.len());
+                        for mut p in spent {
+                            units.push(std::mem::take(&mut p.unit));
+                            if spare.len() < BATCH * BATCHES_IN_FLIGHT {
+                                spare.push(p);
+                            }
+                        }
+                        // Once the reader is done the units come back: dropped here then.
+                        let _ = units_tx.send(units);
+                    }
+                    let batch = raw
+                        .into_iter()
+                        .map(|item| {
+                            let mut prepared = prepare_into(item, spare.pop());
+                            if let (Ok(Prepared::Unit(p)), Some(sets)) = (&mut prepared, &mut sets) {
+                                p.verdict = sets.judge(p);
+                            }
+                            prepared
+                        })
+                        .collect();
+                    if tx.send(batch).is_err() {
+                        return;
+                    }
+                }
             });
             let mut spent = Vec::with_capacity(BATCH);
             let mut give_back = |unit: Box<PreparedUnit>| {
@@ -231,8 +338,10 @@ impl TranslationMemory {
                 }
             };
             let result = self.import_prepared(rx.into_iter().flatten(), opts, progress, &mut give_back);
-            if let Err(panic) = reader.join() {
-                std::panic::resume_unwind(panic);
+            for stage in [preparer, reader] {
+                if let Err(panic) = stage.join() {
+                    std::panic::resume_unwind(panic);
+                }
             }
             result
         })
@@ -248,12 +357,10 @@ pub(crate) struct Importer<'t, 'c> {
     bulk: bool,
     /// The connection's page cache size, lowered during a bulk load (restored after).
     cache_size: i64,
-    keys: HashSet<u128, BuildHasherDefault<IdHasher>>,
-    /// The memory held units before this import, or `hashes` overflowed: earlier
-    /// sources are probed in the database.
-    probe_db: bool,
-    /// `norm_hash` of every variant this import inserted (while `!probe_db`).
-    hashes: HashSet<i64, BuildHasherDefault<IdHasher>>,
+    /// The sets of a bulk load, when the units come without verdicts.
+    sets: BulkSets,
+    /// The units come with verdicts (from the preparing thread's sets).
+    judged: bool,
     /// The statements, prepared once: `prepare_cached` hashed the SQL text three times a
     /// unit (2 % of a bulk load's writing thread).
     statements: Statements<'t>,
@@ -363,7 +470,10 @@ impl<'t, 'c> Importer<'t, 'c> {
         let empty = memory_is_empty(tx)?;
         let cache_size = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         if empty {
-            tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_unit; DROP INDEX variant_by_norm;")?;
+            // `variant_by_unit` stays: appending to it as the rows come costs less than
+            // a sort at the end, when the other stages are done and only this one works
+            // (callgrind, 100k units: +553M while rows stream, -420M at the end).
+            tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_norm;")?;
             // Appending rows in rowid order needs few pages cached; the memory is better
             // left to the in-memory sets and the index buffers (measured: same time with
             // 16 MB as with 64 MB, 50 MB less at the peak).
@@ -375,9 +485,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             now: super::unit::tmx_now(),
             bulk: empty,
             cache_size,
-            keys: HashSet::default(),
-            probe_db: !empty,
-            hashes: HashSet::default(),
+            sets: BulkSets::new(caps()),
+            judged: false,
             statements: Statements::default(),
         })
     }
@@ -386,19 +495,20 @@ impl<'t, 'c> Importer<'t, 'c> {
     fn end_bulk(&mut self) -> Result<()> {
         if self.bulk {
             // From here on the indexes answer: the sets go before the sorters take memory.
-            self.keys = HashSet::default();
-            self.hashes = HashSet::default();
-            self.probe_db = true;
+            self.sets.drop_sets();
             // SQLite's sorter sorts runs of the page cache's size and merges them; small
             // runs keep the peak down when a big import switches to the indexes half-way
             // (the page cache, the index buffers and the sorter at once were 273 MB for 2M
             // units with 64 MB runs).
             self.tx.pragma_update(None, "cache_size", SORT_CACHE_KIB)?;
+            // At the end of an import the other stages are done and their cores idle:
+            // SQLite's sorter sorts and writes its runs on worker threads meanwhile.
+            self.tx.pragma_update(None, "threads", sort_threads())?;
             self.tx.execute_batch(
                 "CREATE UNIQUE INDEX unit_by_key ON unit (key);
-                 CREATE INDEX variant_by_unit ON variant (unit_id);
                  CREATE INDEX variant_by_norm ON variant (norm_hash);",
             )?;
+            self.tx.pragma_update(None, "threads", 0)?;
             // The probes after want the whole cache.
             self.tx.pragma_update(None, "cache_size", self.cache_size)?;
             self.bulk = false;
@@ -413,16 +523,25 @@ impl<'t, 'c> Importer<'t, 'c> {
 
     /// Insert one unit, unless it is already in the memory.
     pub(crate) fn insert(&mut self, p: &PreparedUnit) -> Result<Inserted> {
-        if self.bulk && self.keys.len() >= caps().0 {
-            self.end_bulk()?;
-        }
+        let verdict = if self.bulk {
+            self.judged |= p.verdict.is_some();
+            let verdict = if self.judged { p.verdict } else { self.sets.judge(p) };
+            if verdict.is_none() {
+                self.end_bulk()?;
+            }
+            verdict
+        } else {
+            None
+        };
         let unit = &p.unit;
         let origin = unit.origin.as_deref().or(self.origin);
         let created = unit.created.as_deref().unwrap_or(&self.now);
-        if self.bulk {
-            if !self.keys.insert(p.key) {
-                return Ok(Inserted::Present);
-            }
+        let known_multiple = match verdict {
+            Some(Verdict::Present) => return Ok(Inserted::Present),
+            Some(Verdict::New { multiple }) => Some(multiple),
+            None => None,
+        };
+        if known_multiple.is_some() {
             check_languages(p)?;
             let ins = prepared(
                 self.tx,
@@ -451,9 +570,10 @@ impl<'t, 'c> Importer<'t, 'c> {
             check_languages(p)?;
         }
         let unit_id = self.tx.last_insert_rowid();
-        let multiple = match p.source {
-            Some(i) => self.seen(p.variants[i].hash, unit_id)?,
-            None => false,
+        let multiple = match (known_multiple, p.source) {
+            (Some(multiple), _) => multiple,
+            (None, Some(i)) => self.seen(p.variants[i].hash, unit_id)?,
+            (None, None) => false,
         };
         let vins = prepared(
             self.tx,
@@ -485,34 +605,11 @@ impl<'t, 'c> Importer<'t, 'c> {
                 pv.token_count,
             )?;
         }
-        for pv in &p.variants {
-            self.remember(pv.hash)?;
-        }
         Ok(Inserted::New { multiple })
-    }
-
-    /// Note an inserted variant's hash. Past [`SEEN_SOURCES_CAP`] the set is dropped and
-    /// the database probed instead (every row so far is in it).
-    fn remember(&mut self, hash: i64) -> Result<()> {
-        if self.probe_db {
-            return Ok(());
-        }
-        // Checked before the insert: one more would make the set double its buckets.
-        if self.hashes.len() >= caps().1 {
-            self.end_bulk()?;
-            self.probe_db = true;
-            self.hashes = HashSet::default();
-            return Ok(());
-        }
-        self.hashes.insert(hash);
-        Ok(())
     }
 
     /// Is `hash` (a new unit's source) already the text of another unit's variant?
     fn seen(&mut self, hash: i64, unit_id: i64) -> Result<bool> {
-        if !self.probe_db {
-            return Ok(self.hashes.contains(&hash));
-        }
         let q = prepared(
             self.tx,
             &mut self.statements.source_seen,
@@ -826,13 +923,31 @@ mod tests {
         let mut expected = TranslationMemory::open_in_memory().unwrap();
         let want = expected.import(items(), &ImportOptions::default()).unwrap();
         assert_eq!((want.new, want.present, want.multiple), (300, 100, 150));
-        for caps in [(50, usize::MAX), (usize::MAX, 70), (120, 30)] {
-            TEST_CAPS.with(|c| c.set(caps));
-            let mut tm = TranslationMemory::open_in_memory().unwrap();
-            let got = tm.import(items(), &ImportOptions::default());
-            TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
-            assert_eq!(got.unwrap(), want, "caps {caps:?}");
-            assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        let units = |tm: &TranslationMemory| {
+            let mut out = Vec::new();
+            tm.export(&ExportFilter::default(), &mut |mut u| {
+                u.created = None;
+                out.push(u);
+                Ok(())
+            })
+            .unwrap();
+            out
+        };
+        for caps in [(50, usize::MAX), (usize::MAX, 70), (120, 30), (0, 0), (1, 1)] {
+            // Told by the writer's sets (`import`) and by the preparing thread's (`import_stream`).
+            for stream in [false, true] {
+                TEST_CAPS.with(|c| c.set(caps));
+                let mut tm = TranslationMemory::open_in_memory().unwrap();
+                let got = if stream {
+                    tm.import_stream(items(), &ImportOptions::default(), &mut |_| {})
+                } else {
+                    tm.import(items(), &ImportOptions::default())
+                };
+                TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
+                assert_eq!(got.unwrap(), want, "caps {caps:?}, stream {stream}");
+                assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+                assert_eq!(units(&tm), units(&expected), "caps {caps:?}, stream {stream}");
+            }
         }
     }
 
