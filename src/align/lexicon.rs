@@ -346,23 +346,18 @@ pub struct Vocab {
     /// Ids by [`token_key`].
     map: FxMap<u64, u32>,
     buf: String,
-    /// A line's ids as they are met, before they are sorted and copied out at their size.
-    ids: Vec<u32>,
 }
 
 impl Vocab {
     /// An empty vocabulary for text in `script`.
     pub fn new(script: Script) -> Vocab {
-        Vocab { script, map: FxMap::default(), buf: String::new(), ids: Vec::new() }
+        Vocab { script, map: FxMap::default(), buf: String::new() }
     }
 
     /// The ids of the content tokens of `text` (new tokens are added), sorted, deduplicated.
     pub fn ids(&mut self, text: &str) -> Tokens {
-        let mut out = std::mem::take(&mut self.ids);
-        out.clear();
-        self.ids_into(text, &mut out);
-        let ids = out.clone();
-        self.ids = out;
+        let mut ids = Vec::new();
+        self.ids_into(text, &mut ids);
         ids
     }
 
@@ -620,6 +615,9 @@ fn is_han(c: char) -> bool {
 mod tests {
     use super::*;
 
+    use crate::formats::ReadItem;
+    use crate::tm::{ImportOptions, Unit, Variant};
+
     #[test]
     fn token_lists_hold_each_lines_ids_and_filter_them() {
         let mut vocab = Vocab::new(Script::Spaced);
@@ -640,8 +638,6 @@ mod tests {
             assert_eq!(lists.get(k as u32), kept.as_slice(), "{k}");
         }
     }
-    use crate::formats::ReadItem;
-    use crate::tm::{ImportOptions, Unit, Variant};
 
     fn lang(s: &str) -> Lang {
         Lang::parse(s).unwrap()
