@@ -731,25 +731,43 @@ pub fn for_each_segment<'a>(blob: &'a [u8], mut f: impl FnMut(Segment<'a>) -> bo
 /// it returns false.
 #[inline]
 pub fn decode_ids(blob: &[u8], mut f: impl FnMut(u32) -> bool) {
-    let n = blob.len();
     let mut prev = 0u32;
     let mut i = 0;
-    while i < n {
-        // As in `decode_until`: one- and two-byte deltas without the general loop.
-        let b0 = blob[i];
-        let delta = if b0 < 0x80 {
-            i += 1;
-            u32::from(b0)
-        } else if i + 1 < n && blob[i + 1] < 0x80 {
-            i += 2;
-            u32::from(b0 & 0x7f) | (u32::from(blob[i - 1]) << 7)
-        } else {
-            read_varint(blob, &mut i)
-        };
+    while i < blob.len() {
+        let Some(delta) = next_delta(blob, &mut i) else { return };
         prev = prev.wrapping_add(delta);
         if !f(prev) {
             return;
         }
+    }
+}
+
+/// The varint delta at `blob[*i]` (`*i < blob.len()`), `*i` moved past it; `None` when the
+/// blob ends inside it.
+#[inline(always)]
+fn next_delta(blob: &[u8], i: &mut usize) -> Option<u32> {
+    // Nearly every delta takes one or two bytes (lists of a million-unit memory hold a
+    // posting every few hundred ids): those without the general loop's shifts.
+    let b0 = blob[*i];
+    if b0 < 0x80 {
+        *i += 1;
+        return Some(u32::from(b0));
+    }
+    if let Some(&b1) = blob.get(*i + 1)
+        && b1 < 0x80
+    {
+        *i += 2;
+        return Some(u32::from(b0 & 0x7f) | (u32::from(b1) << 7));
+    }
+    let (mut cur, mut shift) = (0u32, 0u32);
+    loop {
+        let &b = blob.get(*i)?;
+        *i += 1;
+        cur |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+        if b & 0x80 == 0 {
+            return Some(cur);
+        }
+        shift += 7;
     }
 }
 
@@ -795,31 +813,10 @@ pub fn decode_into(blob: &[u8], mut f: impl FnMut(u32, u8)) {
 
 /// [`decode_into`] until `f` returns false.
 pub fn decode_until(blob: &[u8], mut f: impl FnMut(u32, u8) -> bool) {
-    let n = blob.len();
     let mut prev = 0u32;
     let mut i = 0;
-    while i < n {
-        // Nearly every delta takes one or two bytes (lists of a million-unit memory hold
-        // a posting every few hundred ids): those without the general loop's shifts.
-        let b0 = blob[i];
-        let delta = if b0 < 0x80 {
-            i += 1;
-            u32::from(b0)
-        } else if i + 1 < n && blob[i + 1] < 0x80 {
-            i += 2;
-            u32::from(b0 & 0x7f) | (u32::from(blob[i - 1]) << 7)
-        } else {
-            let (mut cur, mut shift) = (0u32, 0u32);
-            loop {
-                let Some(&b) = blob.get(i) else { return };
-                i += 1;
-                cur |= u32::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
-                if b & 0x80 == 0 {
-                    break cur;
-                }
-                shift += 7;
-            }
-        };
+    while i < blob.len() {
+        let Some(delta) = next_delta(blob, &mut i) else { return };
         prev = prev.wrapping_add(delta);
         let len = blob.get(i).copied().unwrap_or(0);
         i += 1;
