@@ -800,6 +800,19 @@ mod tests {
             .unwrap()
     }
 
+    /// The memory's units as exported, without their creation stamps (two imports may fall
+    /// in different seconds).
+    fn units_undated(tm: &TranslationMemory) -> Vec<Unit> {
+        let mut out = Vec::new();
+        tm.export(&ExportFilter::default(), &mut |mut u| {
+            u.created = None;
+            out.push(u);
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
     /// The key as first written: lower-cased tags, pairs sorted in a Vec.
     fn unit_key_reference(unit: &Unit) -> u128 {
         let mut pairs: Vec<(String, &str)> =
@@ -923,16 +936,6 @@ mod tests {
         let mut expected = TranslationMemory::open_in_memory().unwrap();
         let want = expected.import(items(), &ImportOptions::default()).unwrap();
         assert_eq!((want.new, want.present, want.multiple), (300, 100, 150));
-        let units = |tm: &TranslationMemory| {
-            let mut out = Vec::new();
-            tm.export(&ExportFilter::default(), &mut |mut u| {
-                u.created = None;
-                out.push(u);
-                Ok(())
-            })
-            .unwrap();
-            out
-        };
         for caps in [(50, usize::MAX), (usize::MAX, 70), (120, 30), (0, 0), (1, 1)] {
             // Told by the writer's sets (`import`) and by the preparing thread's (`import_stream`).
             for stream in [false, true] {
@@ -946,7 +949,7 @@ mod tests {
                 TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
                 assert_eq!(got.unwrap(), want, "caps {caps:?}, stream {stream}");
                 assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
-                assert_eq!(units(&tm), units(&expected), "caps {caps:?}, stream {stream}");
+                assert_eq!(units_undated(&tm), units_undated(&expected), "caps {caps:?}, stream {stream}");
             }
         }
     }
@@ -987,19 +990,8 @@ mod tests {
         let b = two.import_stream(items(), &ImportOptions::default(), &mut |_| {}).unwrap();
         assert_eq!(a, b);
         assert_eq!((a.read, a.new, a.present, a.multiple, a.skipped.len()), (3001, 2500, 500, 500, 1));
-        let units = |tm: &TranslationMemory| {
-            let mut out = Vec::new();
-            tm.export(&ExportFilter::default(), &mut |mut u| {
-                // Stamped at import time: the two imports may fall in different seconds.
-                u.created = None;
-                out.push(u);
-                Ok(())
-            })
-            .unwrap();
-            out
-        };
-        assert_eq!(units(&one).len(), 2500);
-        assert_eq!(units(&one), units(&two));
+        assert_eq!(units_undated(&one).len(), 2500);
+        assert_eq!(units_undated(&one), units_undated(&two));
         let err = two
             .import_stream(vec![pair("x", "y"), Err(Error::parse("broken"))], &ImportOptions::default(), &mut |_| {})
             .unwrap_err();
