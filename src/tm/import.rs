@@ -647,8 +647,18 @@ impl TranslationMemory {
         // checkpoint. The journal holds the few pages of the empty memory, so a failed or
         // interrupted import still leaves it exactly as it was. (Another connection
         // keeping the WAL open makes the switch fail; the import then stays in WAL mode.)
-        let journal = self.path().is_some() && memory_is_empty(self.conn())? && set_journal(self.conn(), "delete");
+        let empty = memory_is_empty(self.conn())?;
+        let journal = self.path().is_some() && empty && set_journal(self.conn(), "delete");
+        // Into an empty memory every variant row references the unit row inserted just
+        // before it, so SQLite's foreign-key check (a seek in `unit` for each variant) proves
+        // nothing: it is off for the bulk load (the pragma cannot change inside a transaction).
+        if empty {
+            self.conn().pragma_update(None, "foreign_keys", false)?;
+        }
         let result = self.import_in_transaction(items, opts, progress, spent);
+        if empty {
+            self.conn().pragma_update(None, "foreign_keys", true)?;
+        }
         if journal {
             // If another connection opened the file meanwhile the switch back can fail; the
             // import is committed all the same, and every open puts the memory in WAL mode.
@@ -955,20 +965,22 @@ mod tests {
     }
 
     #[test]
-    fn a_file_memory_returns_to_wal_after_a_bulk_load_that_succeeds_or_fails() {
+    fn a_file_memory_returns_to_wal_and_foreign_keys_after_a_bulk_load_that_succeeds_or_fails() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tm.db");
         let mut tm = TranslationMemory::open(&path).unwrap();
-        let mode = |tm: &TranslationMemory| -> String {
-            tm.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap()
+        let mode = |tm: &TranslationMemory| -> (String, bool) {
+            let journal = tm.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+            (journal, tm.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap())
         };
+        let on = ("wal".to_string(), true);
         let items = vec![pair("一。", "One."), Err(Error::parse("broken"))];
         assert!(tm.import_stream(items, &ImportOptions::default(), &mut |_| {}).is_err());
-        assert_eq!(mode(&tm), "wal");
+        assert_eq!(mode(&tm), on);
         assert_eq!(tm.stats().unwrap().units, 0);
         let r = tm.import_stream(vec![pair("一。", "One.")], &ImportOptions::default(), &mut |_| {}).unwrap();
         assert_eq!(r.new, 1);
-        assert_eq!(mode(&tm), "wal");
+        assert_eq!(mode(&tm), on);
         drop(tm);
         let tm = TranslationMemory::open(&path).unwrap();
         assert_eq!(tm.stats().unwrap().units, 1);
