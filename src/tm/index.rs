@@ -23,7 +23,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::Result;
 use crate::lang::Lang;
-use crate::tm::fuzzy::tokenize::{FNV64, Granularity, granularity, hash64, tokenize};
+use crate::tm::fuzzy::tokenize::{FNV64, Granularity, for_each_token, granularity, hash64};
 
 /// Bytes of buffered posting lists (with a per-gram allowance for the map) past which they
 /// are written before the import ends. Issue 2: an import stays under 256 MB whatever the
@@ -247,18 +247,26 @@ pub fn keys_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u8 {
 /// drop the repeats was an eighth of the instructions of an import's preparing thread.
 pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u8 {
     let g = granularity(lang);
-    let tokens = tokenize(norm, g);
-    let len = tokens.len().min(255) as u8;
     // `base()` scans the tag: once per text, not once per token (it showed in the import profile).
-    let base = lang.base();
+    let seed = lang_seed(lang.base());
+    // The token classes go into `keys` as they are cut (no token list: it was a fifth of
+    // the tokenizer's work), the pairs' keys after them once the length is known, and the
+    // classes are turned into their keys in place.
     keys.clear();
-    keys.reserve(if g == Granularity::Chars { 2 * tokens.len() } else { tokens.len() });
-    // `gram_key` and `bigram_key` with the tag's part of the hash taken once per text.
-    let seed = lang_seed(base);
-    keys.extend(tokens.iter().map(|t| key_in(seed, t.class)));
+    // A text has at most a token per byte, and one pair fewer.
+    keys.reserve(if g == Granularity::Chars { 2 * norm.len() } else { norm.len() });
+    for_each_token(norm, g, |class, _, _| keys.push(class as i64));
+    let n = keys.len();
+    let len = n.min(255) as u8;
     if g == Granularity::Chars {
         let bucket = length_bucket(len);
-        keys.extend(tokens.windows(2).map(|w| in_bucket(key_in(seed, bigram_class(w[0].class, w[1].class)), bucket)));
+        for i in 1..n {
+            let pair = bigram_class(keys[i - 1] as u64, keys[i] as u64);
+            keys.push(in_bucket(key_in(seed, pair), bucket));
+        }
+    }
+    for key in &mut keys[..n] {
+        *key = key_in(seed, *key as u64);
     }
     len
 }
@@ -970,6 +978,7 @@ pub fn size_on_disk(conn: &Connection) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tm::fuzzy::tokenize::tokenize;
 
     fn grams(postings: &[(i64, u32, u8)]) -> Grams {
         let mut g = Grams::default();
