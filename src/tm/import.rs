@@ -371,9 +371,15 @@ pub(crate) struct Importer<'t, 'c> {
 struct Statements<'t> {
     unit: Option<Sticky<'t>>,
     unit_unless_present: Option<Sticky<'t>>,
-    variant: Option<Sticky<'t>>,
+    /// One per position of the variant in its unit (the last for the positions after):
+    /// a file's units list their languages in the same order, so each statement keeps its
+    /// language bound (one statement for all alternated ja/en and bound both tags every time).
+    variant: [Option<Sticky<'t>>; VARIANT_STATEMENTS],
     source_seen: Option<Statement<'t>>,
 }
+
+/// Variant insert statements kept, one per position in the unit ([`Statements::variant`]).
+const VARIANT_STATEMENTS: usize = 4;
 
 /// `slot`'s statement, prepared from `sql` (and wrapped by `wrap`) the first time.
 fn prepared<'s, 't, T>(
@@ -575,15 +581,15 @@ impl<'t, 'c> Importer<'t, 'c> {
             (None, Some(i)) => self.seen(p.variants[i].hash, unit_id)?,
             (None, None) => false,
         };
-        let vins = prepared(
-            self.tx,
-            &mut self.statements.variant,
-            "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
-                                  context_prev, context_next, attrs, notes, props)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            Sticky::new,
-        )?;
-        for (v, pv) in unit.variants.iter().zip(&p.variants) {
+        for (i, (v, pv)) in unit.variants.iter().zip(&p.variants).enumerate() {
+            let vins = prepared(
+                self.tx,
+                &mut self.statements.variant[i.min(VARIANT_STATEMENTS - 1)],
+                "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
+                                      context_prev, context_next, attrs, notes, props)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                Sticky::new,
+            )?;
             vins.value(1, unit_id)?;
             vins.text(2, Some(v.lang.as_str()))?;
             vins.text(3, Some(v.lang.base()))?;
@@ -853,6 +859,33 @@ mod tests {
                 let h = crate::tm::store::fnv1a(crate::tm::store::fnv1a(h, &[0]), t.as_bytes());
                 proptest::prop_assert_eq!(norm_hash(l, t), (h as u64) as i64);
             }
+        }
+    }
+
+    #[test]
+    fn units_of_many_languages_in_changing_orders_keep_each_variant_in_its_language() {
+        // More variants than there are per-position statements, and the languages' order
+        // changing from unit to unit: each statement's kept tag must be bound again.
+        let tags = ["ja-JP", "en-US", "ko-KR", "fr-FR", "de-DE", "zh-CN"];
+        let units: Vec<Unit> = (0..6)
+            .map(|i| {
+                let order = tags.iter().cycle().skip(i).take(tags.len() - i % 2);
+                Unit::new(order.map(|t| Variant::from_plain(Lang::parse(t).unwrap(), &format!("{t} {i}"))).collect())
+            })
+            .collect();
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let items: Vec<_> = units.iter().cloned().map(|u| Ok(ReadItem::Unit(u))).collect();
+        assert_eq!(tm.import_stream(items, &ImportOptions::default(), &mut |_| {}).unwrap().new, 6);
+        let got = units_undated(&tm);
+        for (want, got) in units.iter().zip(&got) {
+            let mut want: Vec<(String, String)> =
+                want.variants.iter().map(|v| (v.lang.to_string(), v.plain.clone())).collect();
+            let mut got: Vec<(String, String)> =
+                got.variants.iter().map(|v| (v.lang.to_string(), v.plain.clone())).collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want);
+            assert!(got.iter().all(|(lang, plain)| plain.starts_with(lang.as_str())), "{got:?}");
         }
     }
 
