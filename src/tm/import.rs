@@ -684,7 +684,7 @@ impl TranslationMemory {
         I: IntoIterator<Item = Result<Prepared>>,
     {
         let tx = self.conn_mut().transaction()?;
-        index::on_import_started(&tx);
+        index::on_import_started(&tx)?;
         let mut report = ImportReport::default();
         let mut importer = Importer::new(&tx, opts)?;
         for item in items {
@@ -711,8 +711,10 @@ impl TranslationMemory {
                 progress(&report);
             }
         }
-        index::on_import_finished(&tx)?;
+        // The fuzzy lists are laid out on another thread while the unit indexes are built.
+        let postings = index::on_import_finishing(&tx)?;
         importer.finish()?;
+        postings.finish(&tx)?;
         tx.commit()?;
         progress(&report);
         Ok(report)
