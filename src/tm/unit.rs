@@ -98,7 +98,9 @@ impl Variant {
 thread_local! {
     /// Variants of units an import has written, emptied with their buffers kept, for
     /// the reader on the same thread to fill again ([`Unit::recycle`], [`Variant::spare`]).
-    static SPARE: std::cell::RefCell<Spare> = const { std::cell::RefCell::new(Spare { variants: Vec::new(), lists: Vec::new() }) };
+    static SPARE: std::cell::RefCell<Spare> = const {
+        std::cell::RefCell::new(Spare { variants: Vec::new(), lists: Vec::new(), strings: Vec::new(), langs: Vec::new() })
+    };
 }
 
 /// The pool behind [`Unit::recycle`].
@@ -106,6 +108,11 @@ struct Spare {
     variants: Vec<Variant>,
     /// Emptied `Unit::variants` lists.
     lists: Vec<Vec<Variant>>,
+    /// Emptied buffers of a unit's dates and ids (`created`, `tuid` ...).
+    strings: Vec<String>,
+    /// Units' `srclang` tags (a file has one or two: a tag taken back is usually the one
+    /// wanted).
+    langs: Vec<Lang>,
 }
 
 /// Variants the pool holds at most (an import has at most a few thousand units in flight).
@@ -121,9 +128,20 @@ impl Unit {
     /// allocating took about a tenth of that thread's time (glibc's free and malloc of
     /// the same sizes, unit after unit).
     pub(crate) fn recycle(self) {
-        let mut variants = self.variants;
+        let Unit { tuid, srclang, created, created_by, changed, changed_by, last_used, mut variants, .. } = self;
         SPARE.with(|spare| {
             let mut spare = spare.borrow_mut();
+            for mut s in [tuid, created, created_by, changed, changed_by, last_used].into_iter().flatten() {
+                if spare.strings.len() < SPARE_VARIANTS && s.capacity() <= SPARE_BYTES {
+                    s.clear();
+                    spare.strings.push(s);
+                }
+            }
+            if let Some(lang) = srclang {
+                if spare.langs.len() < SPARE_VARIANTS {
+                    spare.langs.push(lang);
+                }
+            }
             // Last variant first: the pool is a stack, and the reader takes the first
             // variant of the next unit first.
             for mut v in variants.drain(..).rev() {
@@ -140,6 +158,25 @@ impl Unit {
                 spare.lists.push(variants);
             }
         });
+    }
+
+    /// `text` in a buffer from this thread's pool when there is one ([`Unit::recycle`]).
+    pub(crate) fn spare_string(text: &str) -> String {
+        match SPARE.with(|spare| spare.borrow_mut().strings.pop()) {
+            Some(mut s) => {
+                s.push_str(text);
+                s
+            }
+            None => text.to_string(),
+        }
+    }
+
+    /// `lang` for [`Unit::srclang`], from this thread's pool when it holds that tag.
+    pub(crate) fn spare_lang(lang: &Lang) -> Lang {
+        match SPARE.with(|spare| spare.borrow_mut().langs.pop()) {
+            Some(l) if l == *lang => l,
+            _ => lang.clone(),
+        }
     }
 
     /// An empty unit, its variant list taken from this thread's pool when there is one.
@@ -279,7 +316,14 @@ mod tests {
         v.props.push(Prop { kind: "k".into(), lang: None, text: "p".into() });
         let mut u = Unit::new(vec![v, Variant::from_plain(lang("en"), "It snowed.")]);
         u.tuid = Some("1".into());
+        u.created = Some("20240101T000000Z".into());
+        u.srclang = Some(lang("ja"));
         u.recycle();
+        assert_eq!(Unit::spare_lang(&lang("ja")), lang("ja"));
+        assert_eq!(Unit::spare_lang(&lang("en")), lang("en"), "the pool is empty");
+        let (a, b) = (Unit::spare_string("x"), Unit::spare_string("y"));
+        assert_eq!((a.as_str(), b.as_str()), ("x", "y"));
+        assert!(a.capacity() >= 16 || b.capacity() >= 16, "a buffer is reused");
         let u = Unit::spare();
         assert_eq!(u, Unit::default());
         assert!(u.variants.capacity() >= 2, "the list is reused");

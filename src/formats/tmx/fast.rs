@@ -43,7 +43,8 @@ pub(super) struct Attr {
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Piece {
     /// Text as it stands; `true` when it has no `>` or `"` either, so that its escaped
-    /// form (the stored `seg`) is the text itself.
+    /// form (the stored `seg`) is the text itself (nor a newline, which the scan counts
+    /// this way too).
     Text(Span, bool),
     /// The character of a reference.
     Char(char),
@@ -62,6 +63,11 @@ pub(super) struct TuScan {
     pub len: usize,
     /// Newlines in the whitespace before `<tu` (the tu's line is that many below).
     pub newlines: u64,
+    /// Where the tu's lines end, for [`crate::formats::encoding::Utf8Source::consume_scanned`]:
+    /// the count and the offset of the last newline, or `None` when a text has one
+    /// (only whitespace between elements is counted as it is skipped).
+    pub lines: Option<(u64, Option<usize>)>,
+    text_newline: bool,
     /// The tu's attributes.
     pub tu_attrs: std::ops::Range<usize>,
     pub attrs: Vec<Attr>,
@@ -129,20 +135,22 @@ fn expect(buf: &[u8], at: usize, tag: &[u8]) -> Scanned<usize> {
     if starts(buf, at, tag)? { Ok(at + tag.len()) } else { Err(Decline::Shape) }
 }
 
-fn skip_space(buf: &[u8], mut at: usize) -> Scanned<usize> {
-    while class(byte(buf, at)?) & SPACE != 0 {
-        at += 1;
-    }
-    Ok(at)
-}
-
 fn span(start: usize, end: usize) -> Span {
     (start as u32, end as u32)
 }
 
 impl TuScan {
     pub fn new() -> TuScan {
-        TuScan { len: 0, newlines: 0, tu_attrs: 0..0, attrs: Vec::new(), pieces: Vec::new(), tuvs: Vec::new() }
+        TuScan {
+            len: 0,
+            newlines: 0,
+            lines: None,
+            text_newline: false,
+            tu_attrs: 0..0,
+            attrs: Vec::new(),
+            pieces: Vec::new(),
+            tuvs: Vec::new(),
+        }
     }
 
     /// Scan the tu at the start of `buf` (after optional whitespace). On success the tu
@@ -151,9 +159,12 @@ impl TuScan {
         self.attrs.clear();
         self.pieces.clear();
         self.tuvs.clear();
+        self.lines = Some((0, None));
+        self.text_newline = false;
         // Spans are u32: a buffer is far smaller, but say so rather than wrap.
         let buf = &buf[..buf.len().min(u32::MAX as usize)];
-        let ws = skip_space(buf, 0)?;
+        let ws = self.skip_space(buf, 0)?;
+        self.newlines = self.lines.map_or(0, |(n, _)| n);
         let at = expect(buf, ws, b"<tu")?;
         if class(byte(buf, at)?) & SPACE == 0 && buf[at] != b'>' {
             return Err(Decline::Shape);
@@ -161,8 +172,30 @@ impl TuScan {
         let end = self.scan_tu(buf, at)?;
         let text = simdutf8::basic::from_utf8(&buf[..end]).map_err(|_| Decline::Shape)?;
         self.len = end;
-        self.newlines = buf[..ws].iter().filter(|&&b| b == b'\n').count() as u64;
+        if self.text_newline {
+            self.lines = None;
+        }
         Ok(text)
+    }
+
+    /// The first byte from `at` on that is not whitespace, counting newlines.
+    fn skip_space(&mut self, buf: &[u8], mut at: usize) -> Scanned<usize> {
+        loop {
+            match byte(buf, at)? {
+                b'\n' => {
+                    if let Some((n, last)) = &mut self.lines {
+                        *n += 1;
+                        *last = Some(at);
+                    }
+                }
+                b => {
+                    if class(b) & SPACE == 0 {
+                        return Ok(at);
+                    }
+                }
+            }
+            at += 1;
+        }
     }
 
     /// The tu from just after `<tu` to just after its `</tu>`.
@@ -171,7 +204,7 @@ impl TuScan {
         at = self.scan_attrs(buf, at)?;
         self.tu_attrs = first..self.attrs.len();
         loop {
-            at = skip_space(buf, at)?;
+            at = self.skip_space(buf, at)?;
             if starts(buf, at, b"</tu>")? {
                 return Ok(at + 5);
             }
@@ -179,12 +212,12 @@ impl TuScan {
             let first_attr = self.attrs.len();
             at = self.scan_attrs(buf, at)?;
             let attrs = first_attr..self.attrs.len();
-            at = skip_space(buf, at)?;
+            at = self.skip_space(buf, at)?;
             at = expect(buf, at, b"<seg>")?;
             let first_piece = self.pieces.len();
             at = self.scan_seg(buf, at)?;
             let pieces = first_piece..self.pieces.len();
-            at = skip_space(buf, at)?;
+            at = self.skip_space(buf, at)?;
             at = expect(buf, at, b"</tuv>")?;
             self.tuvs.push(Tuv { attrs, pieces });
         }
@@ -196,7 +229,7 @@ impl TuScan {
         let first = self.attrs.len();
         loop {
             let spaced = at;
-            at = skip_space(buf, at)?;
+            at = self.skip_space(buf, at)?;
             let b = byte(buf, at)?;
             if b == b'>' {
                 return Ok(at + 1);
@@ -245,7 +278,10 @@ impl TuScan {
             let rest = &buf[at..];
             let i = memchr::memchr3(b'<', b'&', b'\r', rest).ok_or(Decline::Short)?;
             if i > 0 {
-                let clean = memchr::memchr2(b'>', b'"', &rest[..i]).is_none();
+                let clean = memchr::memchr3(b'>', b'"', b'\n', &rest[..i]).is_none();
+                if !clean && memchr::memchr(b'\n', &rest[..i]).is_some() {
+                    self.text_newline = true;
+                }
                 self.pieces.push(Piece::Text(span(at, at + i), clean));
             }
             at += i;
@@ -286,11 +322,14 @@ mod tests {
         let text = s.scan(tu.as_bytes()).unwrap();
         let span = |(a, b): Span| &text[a as usize..b as usize];
         assert_eq!(s.newlines, 1);
+        assert_eq!(s.lines, Some((3, Some(tu.find("\n<tuv xml:lang=\"en").unwrap()))));
         assert_eq!(span(s.attrs[s.tu_attrs.start].value), "20240101T000000Z");
         let a = &s.attrs[s.tuvs[0].attrs.start];
         assert_eq!((span(a.name), span(a.value)), ("xml:lang", "ja"));
         assert!(matches!(s.pieces[0], Piece::Text(_, true)));
         assert!(matches!(s.pieces[1], Piece::Char('&')));
+        s.scan("<tu><tuv xml:lang=\"en\"><seg>a\nb</seg></tuv></tu>".as_bytes()).unwrap();
+        assert_eq!(s.lines, None, "a newline in a text is not counted");
     }
 
     #[test]

@@ -123,7 +123,10 @@ impl TmxStream {
         };
         let item = self.st.scanned_tu(text, &self.scan, line + self.scan.newlines);
         let len = self.scan.len;
-        src.consume(len);
+        match self.scan.lines {
+            Some(lines) => src.consume_scanned(len, lines),
+            None => src.consume(len),
+        }
         self.fast_bytes += len as u64;
         self.fast_units += 1;
         Some(item)
@@ -543,13 +546,13 @@ impl Machine {
     fn tu_attr(&mut self, name: &str, value: Cow<'_, str>) {
         let u = &mut self.unit;
         match name {
-            "tuid" => u.tuid = Some(value.into_owned()),
+            "tuid" => u.tuid = Some(Unit::spare_string(&value)),
             "srclang" => self.tu_src = Some(SrcLang::parse(&value)),
-            "creationdate" => u.created = Some(value.into_owned()),
-            "creationid" => u.created_by = Some(value.into_owned()),
-            "changedate" => u.changed = Some(value.into_owned()),
-            "changeid" => u.changed_by = Some(value.into_owned()),
-            "lastusagedate" => u.last_used = Some(value.into_owned()),
+            "creationdate" => u.created = Some(Unit::spare_string(&value)),
+            "creationid" => u.created_by = Some(Unit::spare_string(&value)),
+            "changedate" => u.changed = Some(Unit::spare_string(&value)),
+            "changeid" => u.changed_by = Some(Unit::spare_string(&value)),
+            "lastusagedate" => u.last_used = Some(Unit::spare_string(&value)),
             "usagecount" => match value.trim().parse() {
                 Ok(n) => u.usage_count = n,
                 Err(_) => u.attrs.push((name.to_string(), value.into_owned())),
@@ -732,15 +735,16 @@ impl Machine {
                 return skip(&unit, format!("it has two variants in {}", v.lang));
             }
         }
-        let src = self.tu_src.take().unwrap_or_else(|| self.header_src.clone());
-        match src {
+        // Borrowed: most units have the header's, and a clone of its tag allocates.
+        let tu_src = self.tu_src.take();
+        match tu_src.as_ref().unwrap_or(&self.header_src) {
             SrcLang::Any => {}
             SrcLang::Bad(tag) => return skip(&unit, format!("its srclang {tag:?} is not a language tag")),
             SrcLang::Lang(l) => {
                 if !unit.variants.iter().any(|v| l.matches(&v.lang)) {
                     return skip(&unit, format!("it has no variant in the source language {l}"));
                 }
-                unit.srclang = Some(l);
+                unit.srclang = Some(Unit::spare_lang(l));
             }
         }
         if let Some(langs) = &self.langs {
