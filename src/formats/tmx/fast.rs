@@ -9,14 +9,15 @@
 //! reader then builds the unit through the same [`super::reader`] functions the events
 //! drive, so both paths give the same unit.
 //!
-//! The scanner accepts only a strict subset of XML: `<tu>` with attributes, then
-//! `<tuv>`s with attributes, each holding exactly one `<seg>` of text and references
-//! (the five predefined entities and character references), whitespace between them.
-//! Anything else (a note, a prop, an inline code, CDATA, a comment, a carriage return, a
+//! The scanner accepts only a strict subset of XML: `<tu>` with attributes, holding
+//! `<note>`s, `<prop>`s and `<tuv>`s with attributes; a tuv holds notes and props, then
+//! exactly one `<seg>`; the text of a seg, note or prop has references (the five
+//! predefined entities and character references) but no markup; whitespace between
+//! elements. Anything else (an inline code, CDATA, a comment, a carriage return, a
 //! reference it cannot expand, a tab or newline in an attribute value, a duplicate
-//! attribute, bytes that are not UTF-8, a tu that runs past the buffer) makes it decline
-//! without consuming anything, and the event reader reads that tu, reporting any error
-//! as before.
+//! attribute, an empty-element tag, bytes that are not UTF-8, a tu that runs past the
+//! buffer) makes it decline without consuming anything, and the event reader reads that
+//! tu, reporting any error as before.
 
 use super::inline::resolve_reference;
 
@@ -50,11 +51,28 @@ pub(super) enum Piece {
     Char(char),
 }
 
-/// One `<tuv>`: its attributes and `<seg>` pieces, as index ranges into [`TuScan`].
+/// A `<note>` or a `<prop>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextKind {
+    Note,
+    Prop,
+}
+
+/// What a scanned tu holds after its own attributes, in document order, for the reader
+/// to replay; attributes are index ranges into [`TuScan::attrs`].
 #[derive(Debug, Clone)]
-pub(super) struct Tuv {
-    pub attrs: std::ops::Range<usize>,
-    pub pieces: std::ops::Range<usize>,
+pub(super) enum Op {
+    /// `<tuv>` with these attributes.
+    Tuv(std::ops::Range<usize>),
+    /// `<note>` or `<prop>` with these attributes; its pieces follow, then [`Op::EndText`].
+    Text(std::ops::Range<usize>),
+    EndText(TextKind),
+    /// `<seg>`; its pieces follow, then [`Op::EndTuv`].
+    Seg,
+    /// A piece of the text of the seg, note or prop open.
+    Piece(Piece),
+    /// `</tuv>`.
+    EndTuv,
 }
 
 /// What the scanner found in one tu; reused from tu to tu.
@@ -71,8 +89,7 @@ pub(super) struct TuScan {
     /// The tu's attributes.
     pub tu_attrs: std::ops::Range<usize>,
     pub attrs: Vec<Attr>,
-    pub pieces: Vec<Piece>,
-    pub tuvs: Vec<Tuv>,
+    pub ops: Vec<Op>,
 }
 
 /// Byte classes for the scanner's loops, one table lookup a byte.
@@ -148,8 +165,7 @@ impl TuScan {
             text_newline: false,
             tu_attrs: 0..0,
             attrs: Vec::new(),
-            pieces: Vec::new(),
-            tuvs: Vec::new(),
+            ops: Vec::new(),
         }
     }
 
@@ -157,8 +173,7 @@ impl TuScan {
     /// is `buf[..self.len]`, valid UTF-8, returned as a `str` the spans index.
     pub fn scan<'b>(&mut self, buf: &'b [u8]) -> Result<&'b str, Decline> {
         self.attrs.clear();
-        self.pieces.clear();
-        self.tuvs.clear();
+        self.ops.clear();
         self.lines = Some((0, None));
         self.text_newline = false;
         // Spans are u32: a buffer is far smaller, but say so rather than wrap.
@@ -208,19 +223,47 @@ impl TuScan {
             if starts(buf, at, b"</tu>")? {
                 return Ok(at + 5);
             }
+            if let Some(next) = self.scan_note_or_prop(buf, at)? {
+                at = next;
+                continue;
+            }
             at = expect(buf, at, b"<tuv")?;
             let first_attr = self.attrs.len();
             at = self.scan_attrs(buf, at)?;
-            let attrs = first_attr..self.attrs.len();
-            at = self.skip_space(buf, at)?;
+            self.ops.push(Op::Tuv(first_attr..self.attrs.len()));
+            loop {
+                at = self.skip_space(buf, at)?;
+                match self.scan_note_or_prop(buf, at)? {
+                    Some(next) => at = next,
+                    None => break,
+                }
+            }
             at = expect(buf, at, b"<seg>")?;
-            let first_piece = self.pieces.len();
-            at = self.scan_seg(buf, at)?;
-            let pieces = first_piece..self.pieces.len();
+            self.ops.push(Op::Seg);
+            at = self.scan_text(buf, at, b"</seg>")?;
             at = self.skip_space(buf, at)?;
             at = expect(buf, at, b"</tuv>")?;
-            self.tuvs.push(Tuv { attrs, pieces });
+            self.ops.push(Op::EndTuv);
         }
+    }
+
+    /// A `<note>` or `<prop>` at `at`, to just after its end tag; `None` if there is none.
+    fn scan_note_or_prop(&mut self, buf: &[u8], at: usize) -> Scanned<Option<usize>> {
+        // One byte tells them from a tuv, a seg or an end tag.
+        let (kind, open, close): (_, &[u8], &[u8]) = match byte(buf, at + 1)? {
+            b'n' => (TextKind::Note, b"<note", b"</note>"),
+            b'p' => (TextKind::Prop, b"<prop", b"</prop>"),
+            _ => return Ok(None),
+        };
+        if !starts(buf, at, open)? {
+            return Ok(None);
+        }
+        let first_attr = self.attrs.len();
+        let at = self.scan_attrs(buf, at + 5)?;
+        self.ops.push(Op::Text(first_attr..self.attrs.len()));
+        let at = self.scan_text(buf, at, close)?;
+        self.ops.push(Op::EndText(kind));
+        Ok(Some(at))
     }
 
     /// The attributes of a start tag from just after its name, to just after its `>`;
@@ -272,8 +315,10 @@ impl TuScan {
         }
     }
 
-    /// `<seg>` content from just after `<seg>` to just after `</seg>`.
-    fn scan_seg(&mut self, buf: &[u8], mut at: usize) -> Scanned<usize> {
+    /// The text of a seg, note or prop from just after its start tag to just after
+    /// its end tag `close`.
+    #[inline(always)]
+    fn scan_text(&mut self, buf: &[u8], mut at: usize, close: &[u8]) -> Scanned<usize> {
         loop {
             let rest = &buf[at..];
             let i = memchr::memchr3(b'<', b'&', b'\r', rest).ok_or(Decline::Short)?;
@@ -282,11 +327,11 @@ impl TuScan {
                 if !clean && memchr::memchr(b'\n', &rest[..i]).is_some() {
                     self.text_newline = true;
                 }
-                self.pieces.push(Piece::Text(span(at, at + i), clean));
+                self.ops.push(Op::Piece(Piece::Text(span(at, at + i), clean)));
             }
             at += i;
             match buf[at] {
-                b'<' => return expect(buf, at, b"</seg>"),
+                b'<' => return expect(buf, at, close),
                 b'&' => {
                     // A reference ends at the first `;`; an `&` or `<` before it is an
                     // error the event reader reports.
@@ -296,7 +341,7 @@ impl TuScan {
                         return Err(Decline::Shape);
                     }
                     let name = std::str::from_utf8(&rest[..semi]).map_err(|_| Decline::Shape)?;
-                    self.pieces.push(Piece::Char(resolve_reference(name).ok_or(Decline::Shape)?));
+                    self.ops.push(Op::Piece(Piece::Char(resolve_reference(name).ok_or(Decline::Shape)?)));
                     at += semi + 2;
                 }
                 _ => return Err(Decline::Shape),
@@ -311,7 +356,11 @@ mod tests {
 
     fn scan(input: &str) -> Result<(usize, usize, usize), Decline> {
         let mut s = TuScan::new();
-        s.scan(input.as_bytes()).map(|_| (s.len, s.tuvs.len(), s.pieces.len()))
+        s.scan(input.as_bytes()).map(|_| {
+            let tuvs = s.ops.iter().filter(|op| matches!(op, Op::Tuv(_))).count();
+            let pieces = s.ops.iter().filter(|op| matches!(op, Op::Piece(_))).count();
+            (s.len, tuvs, pieces)
+        })
     }
 
     #[test]
@@ -324,10 +373,11 @@ mod tests {
         assert_eq!(s.newlines, 1);
         assert_eq!(s.lines, Some((3, Some(tu.find("\n<tuv xml:lang=\"en").unwrap()))));
         assert_eq!(span(s.attrs[s.tu_attrs.start].value), "20240101T000000Z");
-        let a = &s.attrs[s.tuvs[0].attrs.start];
+        let Op::Tuv(attrs) = &s.ops[0] else { panic!("{:?}", s.ops) };
+        let a = &s.attrs[attrs.start];
         assert_eq!((span(a.name), span(a.value)), ("xml:lang", "ja"));
-        assert!(matches!(s.pieces[0], Piece::Text(_, true)));
-        assert!(matches!(s.pieces[1], Piece::Char('&')));
+        assert!(matches!(s.ops[2], Op::Piece(Piece::Text(_, true))));
+        assert!(matches!(s.ops[3], Op::Piece(Piece::Char('&'))));
         s.scan("<tu><tuv xml:lang=\"en\"><seg>a\nb</seg></tuv></tu>".as_bytes()).unwrap();
         assert_eq!(s.lines, None, "a newline in a text is not counted");
     }
@@ -335,7 +385,10 @@ mod tests {
     #[test]
     fn anything_else_is_declined() {
         for tu in [
-            "<tu><prop type=\"x\">p</prop></tu>",
+            "<tu><prop type=\"x\"/></tu>",
+            "<tu><prop type=\"x\">a <b/></prop></tu>",
+            "<tu><tuv xml:lang=\"en\"><seg>a</seg><note>after the seg</note></tuv></tu>",
+            "<tu><notes>n</notes></tu>",
             "<tu><tuv xml:lang=\"en\"><seg>a <ph/> b</seg></tuv></tu>",
             "<tu><tuv xml:lang=\"en\"><seg><![CDATA[x]]></seg></tuv></tu>",
             "<tu><tuv xml:lang=\"en\"><seg>a\r\nb</seg></tuv></tu>",

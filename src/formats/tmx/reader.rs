@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::fast::{Decline, Piece, TuScan};
+use super::fast::{Decline, Op, Piece, TextKind, TuScan};
 use super::inline::{push_attr, push_char, push_text, resolve_reference};
 use super::{PROP_ATTR_PREFIX, PROP_CONTEXT_NEXT, PROP_CONTEXT_PREV, PROP_ORIGIN};
 use crate::error::{Error, Position, Result};
@@ -55,6 +55,7 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<TmxStream> {
         fast_units: 0,
         fast_bytes: 0,
         fast_wait: 0,
+        fast_wait_after_decline: FAST_WAIT,
     })
 }
 
@@ -81,8 +82,10 @@ pub struct TmxStream {
     fast_units: u64,
     /// Input bytes the fast path consumed behind quick-xml's back (its offsets lack them).
     fast_bytes: u64,
-    /// Fast-path attempts still to skip after a decline ([`FAST_WAIT`]).
+    /// Fast-path attempts still to skip after a decline.
     fast_wait: u32,
+    /// What `fast_wait` is set to after a decline ([`FAST_WAIT`]).
+    fast_wait_after_decline: u32,
 }
 
 impl TmxStream {
@@ -90,6 +93,13 @@ impl TmxStream {
     #[cfg(test)]
     pub(super) fn events_only(mut self) -> TmxStream {
         self.fast = false;
+        self
+    }
+
+    /// The same stream, trying the fast path on every tu even after it declined one.
+    #[cfg(test)]
+    pub(super) fn eager(mut self) -> TmxStream {
+        self.fast_wait_after_decline = 0;
         self
     }
 
@@ -117,7 +127,7 @@ impl TmxStream {
             Ok(text) => text,
             Err(Decline::Short) => return None,
             Err(Decline::Shape) => {
-                self.fast_wait = FAST_WAIT;
+                self.fast_wait = self.fast_wait_after_decline;
                 return None;
             }
         };
@@ -601,26 +611,47 @@ impl Machine {
         for a in &scan.attrs[scan.tu_attrs.clone()] {
             self.tu_attr(span(a.name), Cow::Borrowed(span(a.value)));
         }
-        for tuv in &scan.tuvs {
-            let (mut lang, mut old_lang) = (None, None);
-            let mut attrs = Vec::new();
-            for a in &scan.attrs[tuv.attrs.clone()] {
-                match span(a.name) {
-                    "xml:lang" => lang = Some(span(a.value)),
-                    "lang" => old_lang = Some(span(a.value)),
-                    name => attrs.push((name.to_string(), span(a.value).to_string())),
+        let (mut level, mut in_text) = (Level::Tu, false);
+        for op in &scan.ops {
+            match op {
+                Op::Tuv(attrs) => {
+                    let (mut lang, mut old_lang) = (None, None);
+                    let mut kept = Vec::new();
+                    for a in &scan.attrs[attrs.clone()] {
+                        match span(a.name) {
+                            "xml:lang" => lang = Some(span(a.value)),
+                            "lang" => old_lang = Some(span(a.value)),
+                            name => kept.push((name.to_string(), span(a.value).to_string())),
+                        }
+                    }
+                    self.begin_tuv(lang.or(old_lang), kept);
+                    level = Level::Tuv;
                 }
-            }
-            self.begin_tuv(lang.or(old_lang), attrs);
-            self.start_seg();
-            for piece in &scan.pieces[tuv.pieces.clone()] {
-                match *piece {
-                    Piece::Text(s, true) => self.seg_clean_text(span(s)),
-                    Piece::Text(s, false) => self.seg_text(span(s)),
-                    Piece::Char(c) => self.seg_char(c),
+                Op::Seg => self.start_seg(),
+                Op::EndTuv => {
+                    self.end_tuv();
+                    level = Level::Tu;
                 }
+                Op::Text(attrs) => {
+                    self.begin_text();
+                    for a in &scan.attrs[attrs.clone()] {
+                        self.text_attr(span(a.name), Cow::Borrowed(span(a.value)));
+                    }
+                    in_text = true;
+                }
+                Op::EndText(kind) => {
+                    in_text = false;
+                    match kind {
+                        TextKind::Note => self.end_note(level),
+                        TextKind::Prop => self.end_prop(level),
+                    }
+                }
+                Op::Piece(Piece::Text(s, _)) if in_text => self.text.push_str(span(*s)),
+                Op::Piece(Piece::Char(c)) if in_text => self.text.push(*c),
+                Op::Piece(Piece::Text(s, true)) => self.seg_clean_text(span(*s)),
+                Op::Piece(Piece::Text(s, false)) => self.seg_text(span(*s)),
+                Op::Piece(Piece::Char(c)) => self.seg_char(*c),
             }
-            self.end_tuv();
         }
         self.finish_tu()
     }
@@ -669,18 +700,26 @@ impl Machine {
     }
 
     fn start_text(&mut self, e: &BytesStart<'_>) -> Result<()> {
+        self.begin_text();
+        for_each_attribute(e, |name, value| self.text_attr(name, value))
+    }
+
+    /// Open a note or prop.
+    fn begin_text(&mut self) {
         self.text.clear();
         self.text_lang = None;
         self.prop_type.clear();
-        let (text_lang, prop_type) = (&mut self.text_lang, &mut self.prop_type);
-        for_each_attribute(e, |name, value| match name {
-            "xml:lang" => *text_lang = Some(value.into_owned()),
+    }
+
+    fn text_attr(&mut self, name: &str, value: Cow<'_, str>) {
+        match name {
+            "xml:lang" => self.text_lang = Some(value.into_owned()),
             "lang" => {
-                text_lang.get_or_insert_with(|| value.into_owned());
+                self.text_lang.get_or_insert_with(|| value.into_owned());
             }
-            "type" => *prop_type = value.into_owned(),
+            "type" => self.prop_type = value.into_owned(),
             _ => {}
-        })
+        }
     }
 
     fn end_note(&mut self, level: Level) {
