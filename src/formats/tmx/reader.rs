@@ -55,13 +55,17 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<TmxStream> {
         fast_units: 0,
         fast_bytes: 0,
         fast_wait: 0,
-        fast_wait_after_decline: FAST_WAIT,
+        fast_backoff: 0,
+        fast_max_wait: FAST_MAX_WAIT,
     })
 }
 
-/// After the scanner declines a tu for its shape, this many attempts are skipped: a file
-/// whose units all have props or notes should not pay for a scan of each.
-const FAST_WAIT: u32 = 32;
+/// After the scanner declines a tu for its shape, the next attempts are skipped, 1 after
+/// a first decline, then twice as many after each decline that follows, up to this many:
+/// a file whose units all have inline codes should not pay for a scan of each, while one
+/// with a code here and there goes on with the fast path (a declined scan costs a few
+/// hundred instructions; a tu read by events, some twenty thousand).
+const FAST_MAX_WAIT: u32 = 64;
 
 /// The units of one TMX file, read one at a time.
 pub struct TmxStream {
@@ -84,8 +88,10 @@ pub struct TmxStream {
     fast_bytes: u64,
     /// Fast-path attempts still to skip after a decline.
     fast_wait: u32,
-    /// What `fast_wait` is set to after a decline ([`FAST_WAIT`]).
-    fast_wait_after_decline: u32,
+    /// What `fast_wait` is set to after the next decline (0 after a success).
+    fast_backoff: u32,
+    /// The most `fast_backoff` grows to ([`FAST_MAX_WAIT`]).
+    fast_max_wait: u32,
 }
 
 impl TmxStream {
@@ -99,7 +105,7 @@ impl TmxStream {
     /// The same stream, trying the fast path on every tu even after it declined one.
     #[cfg(test)]
     pub(super) fn eager(mut self) -> TmxStream {
-        self.fast_wait_after_decline = 0;
+        self.fast_max_wait = 0;
         self
     }
 
@@ -127,7 +133,8 @@ impl TmxStream {
             Ok(text) => text,
             Err(Decline::Short) => return None,
             Err(Decline::Shape) => {
-                self.fast_wait = self.fast_wait_after_decline;
+                self.fast_wait = self.fast_backoff;
+                self.fast_backoff = (self.fast_backoff * 2).max(1).min(self.fast_max_wait);
                 return None;
             }
         };
@@ -139,6 +146,7 @@ impl TmxStream {
         }
         self.fast_bytes += len as u64;
         self.fast_units += 1;
+        self.fast_backoff = 0;
         Some(item)
     }
 }

@@ -431,7 +431,7 @@ fn invalid_utf8_is_reported_where_the_text_starts() {
 
 /// Read `path` with and without the fast path ([`super::fast`]): the items (units, skips,
 /// error messages with their positions) must be the same. Returns how many units the
-/// fast path read when it tries every tu (by default it pauses after declining one).
+/// fast path read when it tries every tu (by default it pauses after declining some).
 fn same_by_both_paths(path: &Path, opts: &ReadOptions) -> u64 {
     let show = |item: Result<ReadItem>| item.map_err(|e| e.to_string());
     let by_events: Vec<_> = reader::open(path, opts).unwrap().events_only().map(show).collect();
