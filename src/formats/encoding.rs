@@ -176,6 +176,33 @@ impl Utf8Source {
     }
 }
 
+impl Utf8Source {
+    /// [`BufRead::consume`] of `amt` bytes whose newlines the caller has counted: `lines`
+    /// is their number and the offset of the last one in the consumed bytes, so that only
+    /// the characters after it are counted here (the TMX reader's fast path counts the
+    /// newlines as it skips whitespace).
+    pub fn consume_scanned(&mut self, amt: usize, lines: (u64, Option<usize>)) {
+        let amt = amt.min(self.out_end - self.out_start);
+        let done = &self.out[self.out_start..self.out_start + amt];
+        debug_assert_eq!(
+            (memchr::memchr_iter(b'\n', done).count() as u64, memchr::memrchr(b'\n', done)),
+            lines,
+            "the newlines the caller counted"
+        );
+        let tail = match lines {
+            (n, Some(last)) if last < done.len() => {
+                self.line += n;
+                self.column = 1;
+                &done[last + 1..]
+            }
+            _ => done,
+        };
+        self.column += count_chars(tail);
+        self.out_start += amt;
+        self.offset += amt as u64;
+    }
+}
+
 impl Read for Utf8Source {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let avail = self.fill_buf()?;
@@ -217,8 +244,12 @@ fn advance(bytes: &[u8], line: &mut u64, column: &mut u64) {
         }
         None => bytes,
     };
-    // Characters are the bytes that do not continue a UTF-8 sequence (0b10xx_xxxx).
-    *column += tail.iter().map(|&b| usize::from((b as i8) >= -0x40)).sum::<usize>() as u64;
+    *column += count_chars(tail);
+}
+
+/// Characters in `bytes` of UTF-8: the bytes that do not continue a sequence (0b10xx_xxxx).
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().map(|&b| usize::from((b as i8) >= -0x40)).sum::<usize>() as u64
 }
 
 /// 1-based (line, column) of UTF-8 byte `offset` in the transcoded text of `path`.

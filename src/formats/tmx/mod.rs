@@ -5,6 +5,7 @@
 //! unit: segments (inline markup included) and languages exactly, metadata through TMX
 //! attributes where TMX has them and `x-tomo-*` props where it does not.
 
+mod fast;
 mod inline;
 mod reader;
 mod writer;

@@ -21,11 +21,13 @@
 //!   references is expanded; any other reference is an error naming its position.
 
 use std::borrow::Cow;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use super::fast::{Decline, Op, Piece, TextKind, TuScan};
 use super::inline::{push_attr, push_char, push_text, resolve_reference};
 use super::{PROP_ATTR_PREFIX, PROP_CONTEXT_NEXT, PROP_CONTEXT_PREV, PROP_ORIGIN};
 use crate::error::{Error, Position, Result};
@@ -47,8 +49,23 @@ pub fn open(path: &Path, opts: &ReadOptions) -> Result<TmxStream> {
         buf: Vec::with_capacity(4096),
         st: Machine::new(opts.langs.clone()),
         done: false,
+        scan: TuScan::new(),
+        xml_at_text: false,
+        fast: true,
+        fast_units: 0,
+        fast_bytes: 0,
+        fast_wait: 0,
+        fast_backoff: 0,
+        fast_max_wait: FAST_MAX_WAIT,
     })
 }
+
+/// After the scanner declines a tu for its shape, the next attempts are skipped, 1 after
+/// a first decline, then twice as many after each decline that follows, up to this many:
+/// a file whose units all have inline codes should not pay for a scan of each, while one
+/// with a code here and there goes on with the fast path (a declined scan costs a few
+/// hundred instructions; a tu read by events, some twenty thousand).
+const FAST_MAX_WAIT: u32 = 64;
 
 /// The units of one TMX file, read one at a time.
 pub struct TmxStream {
@@ -57,6 +74,81 @@ pub struct TmxStream {
     buf: Vec<u8>,
     st: Machine,
     done: bool,
+    /// The fast path's scanner ([`super::fast`]).
+    scan: TuScan,
+    /// quick-xml is between a markup event and the text after it (its state after any
+    /// event but text): the fast path may take the input from here, whitespace included,
+    /// and leave quick-xml in the same state after `</tu>`.
+    xml_at_text: bool,
+    /// Whether to try the fast path at all (the tests compare both paths).
+    fast: bool,
+    /// Units the fast path read.
+    fast_units: u64,
+    /// Input bytes the fast path consumed behind quick-xml's back (its offsets lack them).
+    fast_bytes: u64,
+    /// Fast-path attempts still to skip after a decline.
+    fast_wait: u32,
+    /// What `fast_wait` is set to after the next decline (0 after a success).
+    fast_backoff: u32,
+    /// The most `fast_backoff` grows to ([`FAST_MAX_WAIT`]).
+    fast_max_wait: u32,
+}
+
+impl TmxStream {
+    /// The same stream, read by quick-xml events only (the tests compare both paths).
+    #[cfg(test)]
+    pub(super) fn events_only(mut self) -> TmxStream {
+        self.fast = false;
+        self
+    }
+
+    /// The same stream, trying the fast path on every tu even after it declined one.
+    #[cfg(test)]
+    pub(super) fn eager(mut self) -> TmxStream {
+        self.fast_max_wait = 0;
+        self
+    }
+
+    /// How many units the fast path has read so far.
+    #[cfg(test)]
+    pub(super) fn fast_units(&self) -> u64 {
+        self.fast_units
+    }
+
+    /// The next tu by the fast path, when the reader is between units of the body and
+    /// the next one is of the common shape and whole in the input buffer.
+    fn fast_tu(&mut self) -> Option<ReadItem> {
+        if !self.fast || !self.xml_at_text || self.st.state != State::Body || self.st.skip_depth > 0 {
+            return None;
+        }
+        if self.fast_wait > 0 {
+            self.fast_wait -= 1;
+            return None;
+        }
+        let src = self.xml.get_mut();
+        let line = src.line();
+        // An I/O error is left for quick-xml to meet and report.
+        let buf = src.fill_buf().ok()?;
+        let text = match self.scan.scan(buf) {
+            Ok(text) => text,
+            Err(Decline::Short) => return None,
+            Err(Decline::Shape) => {
+                self.fast_wait = self.fast_backoff;
+                self.fast_backoff = (self.fast_backoff * 2).max(1).min(self.fast_max_wait);
+                return None;
+            }
+        };
+        let item = self.st.scanned_tu(text, &self.scan, line + self.scan.newlines);
+        let len = self.scan.len;
+        match self.scan.lines {
+            Some(lines) => src.consume_scanned(len, lines),
+            None => src.consume(len),
+        }
+        self.fast_bytes += len as u64;
+        self.fast_units += 1;
+        self.fast_backoff = 0;
+        Some(item)
+    }
 }
 
 impl Iterator for TmxStream {
@@ -67,16 +159,22 @@ impl Iterator for TmxStream {
             return None;
         }
         loop {
+            if let Some(item) = self.fast_tu() {
+                return Some(Ok(item));
+            }
             let src = self.xml.get_ref();
             let at = (src.line(), src.column());
             let offset = src.offset();
             self.buf.clear();
             let step = match self.xml.read_event_into(&mut self.buf) {
-                Ok(ev) => self.st.handle(ev, at),
+                Ok(ev) => {
+                    self.xml_at_text = !matches!(ev, Event::Text(_));
+                    self.st.handle(ev, at)
+                }
                 Err(e) => {
                     // quick-xml points at the markup that failed; some errors (bad UTF-8)
                     // come without a position, and then the event's start is the best we have.
-                    let failed_at = self.xml.error_position();
+                    let failed_at = self.xml.error_position() + self.fast_bytes;
                     let (line, column) = if failed_at > offset {
                         line_column_at(&self.path, Kind::Xml, failed_at).unwrap_or(at)
                     } else {
@@ -190,16 +288,18 @@ impl LangCache {
     /// Beyond this many distinct tags, new ones are parsed each time (bounds the memory).
     const MAX: usize = 64;
 
-    /// [`Lang::parse`] of `tag`, from the cache when it was met before.
-    fn parse(&mut self, tag: &str) -> Result<Lang> {
-        if let Some((_, lang)) = self.0.iter().find(|(t, _)| t == tag) {
-            return Ok(lang.clone());
+    /// [`Lang::parse`] of `tag`, from the cache when it was met before (borrowed: a
+    /// variant taken from the pool usually has that tag already, and a clone allocates).
+    fn parse(&mut self, tag: &str) -> Result<Cow<'_, Lang>> {
+        if let Some(i) = self.0.iter().position(|(t, _)| t == tag) {
+            return Ok(Cow::Borrowed(&self.0[i].1));
         }
         let lang = Lang::parse(tag)?;
         if self.0.len() < Self::MAX {
-            self.0.push((tag.to_string(), lang.clone()));
+            self.0.push((tag.to_string(), lang));
+            return Ok(Cow::Borrowed(&self.0[self.0.len() - 1].1));
         }
-        Ok(lang)
+        Ok(Cow::Owned(lang))
     }
 }
 
@@ -449,26 +549,34 @@ impl Machine {
     }
 
     fn start_tu(&mut self, e: &BytesStart<'_>, line: u64) -> Result<()> {
+        self.begin_tu(line);
+        for_each_attribute(e, |name, value| self.tu_attr(name, value))
+    }
+
+    fn begin_tu(&mut self, line: u64) {
         self.ordinal += 1;
         self.unit = Unit::spare();
         self.tu_line = line;
         self.tu_src = None;
         self.problem = None;
-        let (u, tu_src) = (&mut self.unit, &mut self.tu_src);
-        for_each_attribute(e, |name, value| match name {
-            "tuid" => u.tuid = Some(value.into_owned()),
-            "srclang" => *tu_src = Some(SrcLang::parse(&value)),
-            "creationdate" => u.created = Some(value.into_owned()),
-            "creationid" => u.created_by = Some(value.into_owned()),
-            "changedate" => u.changed = Some(value.into_owned()),
-            "changeid" => u.changed_by = Some(value.into_owned()),
-            "lastusagedate" => u.last_used = Some(value.into_owned()),
+    }
+
+    fn tu_attr(&mut self, name: &str, value: Cow<'_, str>) {
+        let u = &mut self.unit;
+        match name {
+            "tuid" => u.tuid = Some(Unit::spare_string(&value)),
+            "srclang" => self.tu_src = Some(SrcLang::parse(&value)),
+            "creationdate" => u.created = Some(Unit::spare_string(&value)),
+            "creationid" => u.created_by = Some(Unit::spare_string(&value)),
+            "changedate" => u.changed = Some(Unit::spare_string(&value)),
+            "changeid" => u.changed_by = Some(Unit::spare_string(&value)),
+            "lastusagedate" => u.last_used = Some(Unit::spare_string(&value)),
             "usagecount" => match value.trim().parse() {
                 Ok(n) => u.usage_count = n,
                 Err(_) => u.attrs.push((name.to_string(), value.into_owned())),
             },
             _ => u.attrs.push((name.to_string(), value.into_owned())),
-        })
+        }
     }
 
     fn start_tuv(&mut self, e: &BytesStart<'_>) -> Result<()> {
@@ -480,23 +588,80 @@ impl Machine {
             "lang" => old_lang = Some(value),
             _ => attrs.push((name.to_string(), value.into_owned())),
         })?;
-        let tag = lang.or(old_lang);
+        self.begin_tuv(lang.or(old_lang).as_deref(), attrs);
+        Ok(())
+    }
+
+    /// Open a tuv in the language `tag` (its `xml:lang`, else its `lang`) with its
+    /// other attributes.
+    fn begin_tuv(&mut self, tag: Option<&str>, attrs: Vec<(String, String)>) {
         let parsed = match &tag {
             None => Err("a <tuv> has no xml:lang".to_string()),
             Some(t) => self.langs_seen.parse(t).map_err(|_| format!("{t:?} is not a language tag")),
         };
-        let lang = match parsed {
-            Ok(l) => l,
+        let mut v = match parsed {
+            Ok(lang) => Variant::spare(&lang),
             Err(reason) => {
                 self.problem.get_or_insert(reason);
-                Lang::parse("und").expect("und is a language tag")
+                Variant::spare(&Lang::parse("und").expect("und is a language tag"))
             }
         };
-        let mut v = Variant::spare(lang);
         v.attrs = attrs;
         self.variant = Some(v);
         self.seg_seen = false;
-        Ok(())
+    }
+
+    /// The tu the fast path scanned ([`super::fast`]), built through the same steps as
+    /// its events would have taken: the same unit, or the same skip.
+    fn scanned_tu(&mut self, text: &str, scan: &TuScan, line: u64) -> ReadItem {
+        let span = |(a, b): (u32, u32)| &text[a as usize..b as usize];
+        self.begin_tu(line);
+        for a in &scan.attrs[scan.tu_attrs.clone()] {
+            self.tu_attr(span(a.name), Cow::Borrowed(span(a.value)));
+        }
+        let (mut level, mut in_text) = (Level::Tu, false);
+        for op in &scan.ops {
+            match op {
+                Op::Tuv(attrs) => {
+                    let (mut lang, mut old_lang) = (None, None);
+                    let mut kept = Vec::new();
+                    for a in &scan.attrs[attrs.clone()] {
+                        match span(a.name) {
+                            "xml:lang" => lang = Some(span(a.value)),
+                            "lang" => old_lang = Some(span(a.value)),
+                            name => kept.push((name.to_string(), span(a.value).to_string())),
+                        }
+                    }
+                    self.begin_tuv(lang.or(old_lang), kept);
+                    level = Level::Tuv;
+                }
+                Op::Seg => self.start_seg(),
+                Op::EndTuv => {
+                    self.end_tuv();
+                    level = Level::Tu;
+                }
+                Op::Text(attrs) => {
+                    self.begin_text();
+                    for a in &scan.attrs[attrs.clone()] {
+                        self.text_attr(span(a.name), Cow::Borrowed(span(a.value)));
+                    }
+                    in_text = true;
+                }
+                Op::EndText(kind) => {
+                    in_text = false;
+                    match kind {
+                        TextKind::Note => self.end_note(level),
+                        TextKind::Prop => self.end_prop(level),
+                    }
+                }
+                Op::Piece(Piece::Text(s, _)) if in_text => self.text.push_str(span(*s)),
+                Op::Piece(Piece::Char(c)) if in_text => self.text.push(*c),
+                Op::Piece(Piece::Text(s, true)) => self.seg_clean_text(span(*s)),
+                Op::Piece(Piece::Text(s, false)) => self.seg_text(span(*s)),
+                Op::Piece(Piece::Char(c)) => self.seg_char(*c),
+            }
+        }
+        self.finish_tu()
     }
 
     fn start_seg(&mut self) {
@@ -512,6 +677,15 @@ impl Machine {
     fn seg_text(&mut self, text: &str) {
         let v = self.variant.as_mut().expect("a tuv is open inside <seg>");
         push_text(&mut v.seg, text);
+        if self.code_depth == 0 {
+            v.plain.push_str(text);
+        }
+    }
+
+    /// [`Self::seg_text`] for text with nothing to escape.
+    fn seg_clean_text(&mut self, text: &str) {
+        let v = self.variant.as_mut().expect("a tuv is open inside <seg>");
+        v.seg.push_str(text);
         if self.code_depth == 0 {
             v.plain.push_str(text);
         }
@@ -534,18 +708,26 @@ impl Machine {
     }
 
     fn start_text(&mut self, e: &BytesStart<'_>) -> Result<()> {
+        self.begin_text();
+        for_each_attribute(e, |name, value| self.text_attr(name, value))
+    }
+
+    /// Open a note or prop.
+    fn begin_text(&mut self) {
         self.text.clear();
         self.text_lang = None;
         self.prop_type.clear();
-        let (text_lang, prop_type) = (&mut self.text_lang, &mut self.prop_type);
-        for_each_attribute(e, |name, value| match name {
-            "xml:lang" => *text_lang = Some(value.into_owned()),
+    }
+
+    fn text_attr(&mut self, name: &str, value: Cow<'_, str>) {
+        match name {
+            "xml:lang" => self.text_lang = Some(value.into_owned()),
             "lang" => {
-                text_lang.get_or_insert_with(|| value.into_owned());
+                self.text_lang.get_or_insert_with(|| value.into_owned());
             }
-            "type" => *prop_type = value.into_owned(),
+            "type" => self.prop_type = value.into_owned(),
             _ => {}
-        })
+        }
     }
 
     fn end_note(&mut self, level: Level) {
@@ -600,15 +782,16 @@ impl Machine {
                 return skip(&unit, format!("it has two variants in {}", v.lang));
             }
         }
-        let src = self.tu_src.take().unwrap_or_else(|| self.header_src.clone());
-        match src {
+        // Borrowed: most units have the header's, and a clone of its tag allocates.
+        let tu_src = self.tu_src.take();
+        match tu_src.as_ref().unwrap_or(&self.header_src) {
             SrcLang::Any => {}
             SrcLang::Bad(tag) => return skip(&unit, format!("its srclang {tag:?} is not a language tag")),
             SrcLang::Lang(l) => {
                 if !unit.variants.iter().any(|v| l.matches(&v.lang)) {
                     return skip(&unit, format!("it has no variant in the source language {l}"));
                 }
-                unit.srclang = Some(l);
+                unit.srclang = Some(Unit::spare_lang(l));
             }
         }
         if let Some(langs) = &self.langs {

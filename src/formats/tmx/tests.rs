@@ -428,3 +428,136 @@ fn invalid_utf8_is_reported_where_the_text_starts() {
     let msg = err_of(&items[0]);
     assert!(msg.contains("bad.tmx: line 3, column 29: malformed XML"), "{msg}");
 }
+
+/// Read `path` with and without the fast path ([`super::fast`]): the items (units, skips,
+/// error messages with their positions) must be the same. Returns how many units the
+/// fast path read when it tries every tu (by default it pauses after declining some).
+fn same_by_both_paths(path: &Path, opts: &ReadOptions) -> u64 {
+    let show = |item: Result<ReadItem>| item.map_err(|e| e.to_string());
+    let by_events: Vec<_> = reader::open(path, opts).unwrap().events_only().map(show).collect();
+    let mut fast_units = 0;
+    for eager in [false, true] {
+        let mut fast = reader::open(path, opts).unwrap();
+        if eager {
+            fast = fast.eager();
+        }
+        let by_fast: Vec<_> = fast.by_ref().map(show).collect();
+        assert_eq!(by_fast.len(), by_events.len(), "{}", path.display());
+        for (i, (a, b)) in by_fast.iter().zip(&by_events).enumerate() {
+            assert_eq!(a, b, "item {i} of {}", path.display());
+        }
+        fast_units = fast.fast_units();
+    }
+    fast_units
+}
+
+#[test]
+fn fast_path_reads_the_fixtures_as_the_events_do() {
+    let mut fast = 0;
+    for entry in std::fs::read_dir(fixture("")).unwrap() {
+        let path = entry.unwrap().path();
+        fast += same_by_both_paths(&path, &ReadOptions::default());
+        fast += same_by_both_paths(&path, &ReadOptions { langs: Some(vec![l("en")]), ..Default::default() });
+    }
+    assert!(fast > 0, "the fixtures have units of the common shape");
+}
+
+/// Units of every shape the fast path reads or declines, and the skips it must report
+/// the same way; repeated past the reader's 64 KB buffer so some are cut by its end.
+const MIXED_TUS: &[&str] = &[
+    r#"<tu creationdate="20240101T000000Z" tuid='t1'><tuv xml:lang="en"><seg>It snowed.</seg></tuv><tuv xml:lang="ja-JP"><seg>雪が降った。</seg></tuv></tu>"#,
+    "<tu>\n  <tuv xml:lang=\"EN_us\" creationid=\"me\">\n    <seg>a &lt;b&gt; &amp; &#x1D400; &#233; \"q\" 'a'</seg>\n  </tuv>\n  <tuv lang=\"fr\"><seg></seg></tuv>\n</tu>",
+    r#"<tu usagecount="3" srclang="ja" x-custom="v" lastusagedate="20240102T000000Z"><tuv xml:lang="ja"><seg>  前後の空白  </seg></tuv></tu>"#,
+    r#"<tu usagecount="many"><tuv xml:lang="en"><seg>x</seg></tuv></tu>"#,
+    r#"<tu srclang="de"><tuv xml:lang="en"><seg>no source</seg></tuv><tuv xml:lang="fr"><seg>pas de source</seg></tuv></tu>"#,
+    r#"<tu srclang="!!"><tuv xml:lang="en"><seg>bad srclang</seg></tuv></tu>"#,
+    r#"<tu><tuv xml:lang="en"><seg>one</seg></tuv><tuv xml:lang="en"><seg>two</seg></tuv></tu>"#,
+    r#"<tu><tuv xml:lang="??"><seg>bad tag</seg></tuv></tu>"#,
+    r#"<tu><tuv><seg>no lang</seg></tuv></tu>"#,
+    r#"<tu></tu>"#,
+    r#"<tu/>"#,
+    r#"<tu><tuv xml:lang="en"></tuv></tu>"#,
+    r#"<tu><prop type="x-origin">p</prop><note>n</note><tuv xml:lang="en"><prop type="k">v</prop><seg>with props</seg></tuv></tu>"#,
+    "<tu tuid=\"p2\">\n  <prop type=\"Txt::FileName\" xml:lang=\"en\">a &amp; b.info</prop>\n  <prop type=\"x-tomo-attr-o-tmf\">x</prop>\n  <note lang=\"fr\" xml:lang=\"de\">first\nsecond line</note>\n  <tuv xml:lang=\"en\" creationdate=\"20200101T000000Z\">\n    <note>on the tuv</note><prop type=\"x-tomo-context-prev\">before</prop>\n    <prop type=\"x-tomo-context-next\"></prop><prop type=\"x-tomo-attr-o-encoding\">UTF-8</prop>\n    <seg>context</seg>\n  </tuv>\n  <tuv xml:lang=\"ja\"><seg>文脈</seg></tuv>\n  <note>after the tuvs &#x1D400;</note>\n</tu>",
+    r#"<tu><note lang="fr">only lang</note><prop>no type</prop><tuv xml:lang="en"><seg>x</seg></tuv></tu>"#,
+    r#"<tu><prop type="a">x <b/></prop><tuv xml:lang="en"><seg>element in a prop</seg></tuv></tu>"#,
+    r#"<tu><note/><tuv xml:lang="en"><seg>empty note</seg></tuv></tu>"#,
+    r#"<tu><tuv xml:lang="en"><seg>note after the seg</seg><note>n</note></tuv></tu>"#,
+    r#"<tu><tuv xml:lang="en"><seg>a <bpt i="1">&lt;b&gt;</bpt>bold<ept i="1">&lt;/b&gt;</ept> <ph/></seg></tuv></tu>"#,
+    r#"<tu><tuv xml:lang="en"><seg><![CDATA[a < b]]> c</seg></tuv></tu>"#,
+    "<tu><tuv xml:lang=\"en\"><seg>carriage\r\nreturn</seg></tuv></tu>",
+    "<tu a=\"tab\there\"><tuv xml:lang=\"en\"><seg>attribute whitespace</seg></tuv></tu>",
+    r#"<tu a="&amp;"><tuv xml:lang="en"><seg>attribute reference</seg></tuv></tu>"#,
+    r#"<tu><!-- a comment --><tuv xml:lang="en"><seg>comment</seg></tuv></tu>"#,
+    r#"<tu><tuv xml:lang="en"><seg>a</seg></tuv >  </tu >"#,
+    r#"<unknown><tu><tuv xml:lang="en"><seg>skipped with its element</seg></tuv></tu></unknown>"#,
+];
+
+fn mixed_tmx(tus: &[&str], repeat: usize, tail: &str) -> String {
+    let mut doc = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header srclang=\"*all*\"/>\n<body>",
+    );
+    for i in 0..repeat {
+        for tu in tus {
+            doc.push_str(if i % 2 == 0 { "\n    " } else { "" });
+            doc.push_str(tu);
+        }
+    }
+    doc.push_str(tail);
+    doc
+}
+
+#[test]
+fn fast_path_reads_every_shape_as_the_events_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mixed.tmx");
+    let doc = mixed_tmx(MIXED_TUS, 150, "\n</body>\n</tmx>\n");
+    assert!(doc.len() > 3 * 64 * 1024);
+    std::fs::write(&path, &doc).unwrap();
+    let fast = same_by_both_paths(&path, &ReadOptions::default());
+    // 13 of the 26 shapes, less those cut by the buffer's end.
+    assert!(fast >= 150 * 12, "{fast} units by the fast path");
+    let langs = ReadOptions { langs: Some(vec![l("en"), l("ja")]), ..Default::default() };
+    same_by_both_paths(&path, &langs);
+    // Windows line ends: a carriage return between elements is whitespace, one in a
+    // text is declined (the events turn CRLF into LF there).
+    std::fs::write(&path, doc.replace('\n', "\r\n")).unwrap();
+    assert!(same_by_both_paths(&path, &ReadOptions::default()) >= 150 * 10);
+    // The same in UTF-16: transcoded input goes through the same buffer.
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(doc.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    std::fs::write(&path, utf16).unwrap();
+    assert!(same_by_both_paths(&path, &ReadOptions::default()) >= 150 * 12);
+}
+
+#[test]
+fn errors_after_fast_units_keep_their_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late-error.tmx");
+    let good = MIXED_TUS[..3].to_vec();
+    for (tail, expect) in [
+        ("\n<tu><tuv xml:lang=\"en\"><seg>x</tuv></tu></body></tmx>", "expected `</seg>`"),
+        ("\n<tu><tuv xml:lang=\"en\"><seg>&nbsp;</seg></tuv></tu></body></tmx>", "unknown entity &nbsp;"),
+        ("\n<tu><tuv xml:lang=\"en\"><seg>a & b</seg></tuv></tu></body></tmx>", "malformed XML"),
+        ("\n<tu a=\"1\" a=\"2\"><tuv xml:lang=\"en\"><seg>x</seg></tuv></tu></body></tmx>", "malformed attribute"),
+        ("\n<tu><tuv xml:lang=\"en\"><seg>cut", "ends inside <seg>"),
+    ] {
+        let doc = mixed_tmx(&good, 400, tail);
+        std::fs::write(&path, &doc).unwrap();
+        let items = read_all(&path, &ReadOptions::default());
+        let msg = err_of(items.last().unwrap());
+        assert!(msg.contains(expect), "{msg}");
+        let line = doc[..doc.len() - tail.len()].matches('\n').count() + 2;
+        assert!(msg.contains(&format!("line {line}, column ")), "{msg}");
+        same_by_both_paths(&path, &ReadOptions::default());
+    }
+    // Bytes that are not UTF-8 in a tu of the common shape: the scanner declines it and
+    // quick-xml reports it where the text starts.
+    let doc = mixed_tmx(&good, 400, "\n<tu><tuv xml:lang=\"en\"><seg>bad ");
+    let line = doc.matches('\n').count() + 1;
+    let mut doc = doc.into_bytes();
+    doc.extend(b"\x93\xfa</seg></tuv></tu></body></tmx>");
+    std::fs::write(&path, doc).unwrap();
+    let msg = err_of(read_all(&path, &ReadOptions::default()).last().unwrap());
+    assert!(msg.contains(&format!("line {line}, column 29: malformed XML")), "{msg}");
+    same_by_both_paths(&path, &ReadOptions::default());
+}
