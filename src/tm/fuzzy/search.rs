@@ -593,16 +593,27 @@ fn bigram_candidates(
         weights
     };
     let weights = weigh(&mut pairs.iter().copied());
-    // Document frequency of each distinct pair in each bucket of the window.
+    // Document frequency of each distinct pair in each bucket of the window: from the
+    // pair's row in `fz_pair`, or, for a pair without one (a rare pair, whose lists
+    // admission reads first), from a range scan of its buckets that copies their lists too.
     let width = usize::from(b1 - b0) + 1;
     let mut dfs: HashMapId<u64, Vec<u32>> = HashMapId::default();
+    let mut pre = Preloaded::default();
     for &pair in weights.keys() {
         let mut seen = vec![0u32; width];
-        index::for_each_bucket(conn, q.lang.base(), pair, b0, b1, |b, n| {
+        let mut at_bucket = |b: u8, n: u32| {
             if let Some(df) = seen.get_mut(usize::from(b.wrapping_sub(b0))) {
                 *df = n;
             }
-        })?;
+        };
+        if !index::pair_buckets(conn, q.lang.base(), pair, &mut at_bucket)? {
+            let base = index::bigram_key(q.lang.base(), pair, 0);
+            index::for_each_row_between(conn, base | i64::from(b0), base | i64::from(b1), |key, n, blob| {
+                at_bucket((key & 0xff) as u8, n);
+                pre.add(key, blob);
+            })?;
+            pre.scanned.insert(base, ());
+        }
         dfs.insert(pair, seen);
     }
     // The other filter on the same lists: disjoint pairs (chunks) of the query, from its
@@ -677,13 +688,11 @@ fn bigram_candidates(
     }
     // The pairs some bucket admits from: all their buckets in one range scan each (a
     // descent of the B-tree per list was the larger part of the time).
-    let mut pre = Preloaded::default();
     for &base in read.keys() {
-        index::for_each_list_between(conn, base | i64::from(b0), base | i64::from(b1), |key, blob| {
-            let start = pre.bytes.len();
-            pre.bytes.extend_from_slice(blob);
-            pre.at.insert(key, (start, pre.bytes.len()));
-        })?;
+        if pre.scanned.contains_key(&base) {
+            continue;
+        }
+        index::for_each_list_between(conn, base | i64::from(b0), base | i64::from(b1), |key, blob| pre.add(key, blob))?;
     }
     let mut all = Vec::new();
     let pair_spec = Spec { need: 0, ..spec };
@@ -704,9 +713,18 @@ fn bigram_candidates(
 struct Preloaded {
     bytes: Vec<u8>,
     at: HashMapId<i64, (usize, usize)>,
+    /// The pairs (bigram key with bucket byte 0) whose buckets of the window were all
+    /// copied.
+    scanned: HashMapId<i64, ()>,
 }
 
 impl Preloaded {
+    fn add(&mut self, key: i64, list: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(list);
+        self.at.insert(key, (start, self.bytes.len()));
+    }
+
     /// [`index::with_list`], from the copy when `key` was preloaded.
     fn with_list(&self, conn: &Connection, key: i64, f: impl FnOnce(&[u8])) -> Result<()> {
         match self.at.get(&key) {
@@ -883,6 +901,12 @@ fn candidates(
             break;
         }
         next += 1;
+        if df == 0 {
+            // No variant has the gram: nothing to read (the count it could add is gone).
+            remaining -= w;
+            counts.retain(|c, len| c + remaining >= need_of[usize::from(len)]);
+            continue;
+        }
         let last = counts.last;
         pre.with_list(conn, key, |blob| {
             index::for_each_segment(blob, |seg| {
