@@ -997,19 +997,50 @@ pub fn doc_freq(conn: &Connection, key: i64) -> Result<u32> {
     Ok(q.query_row([key], |r| r.get::<_, i64>(0)).optional()?.unwrap_or(0) as u32)
 }
 
-/// Call `f` with (bucket, document frequency) of each non-empty length bucket of the token
-/// pair `pair` from its row in `fz_pair`; `false` (and no call) when it has none, which a
-/// pair of fewer than [`PAIR_ROW_MIN`] postings has (or one not in the index at all): then
-/// [`for_each_row_between`] gives them. A point read of a small table instead of a range
-/// scan of `fz_gram`, whose rows hold the lists: measured at 1M units, the frequency scans
-/// were a sixth of a Japanese lookup, mostly descents to leaves not touched before.
-pub fn pair_buckets(conn: &Connection, lang_base: &str, pair: u64, mut f: impl FnMut(u8, u32)) -> Result<bool> {
-    let mut q = conn.prepare_cached("SELECT counts FROM fz_pair WHERE key = ?1")?;
-    let mut rows = q.query([bigram_key(lang_base, pair, 0)])?;
-    let Some(r) = rows.next()? else { return Ok(false) };
-    for_each_pair_count(r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?, &mut f);
-    Ok(true)
+/// Call `f` with (index in `pairs`, bucket, document frequency) of each non-empty length
+/// bucket of each token pair of `pairs` that has a row in `fz_pair`, and return which have
+/// one. A pair without a row has fewer than [`PAIR_ROW_MIN`] postings (or is not in the
+/// index at all): [`for_each_row_between`] gives its buckets. A read of a small table instead
+/// of a range scan of `fz_gram`, whose rows hold the lists: measured at 1M units, the
+/// frequency scans were a sixth of a Japanese lookup, mostly descents to leaves not touched
+/// before. The pairs are read [`PAIRS_PER_READ`] to a statement.
+pub fn pair_buckets(
+    conn: &Connection,
+    lang_base: &str,
+    pairs: &[u64],
+    mut f: impl FnMut(usize, u8, u32),
+) -> Result<Vec<bool>> {
+    let mut found = vec![false; pairs.len()];
+    // (key, index in pairs), in key order: the rows come back in key order.
+    let mut keys: Vec<(i64, usize)> =
+        pairs.iter().enumerate().map(|(i, &p)| (bigram_key(lang_base, p, 0), i)).collect();
+    keys.sort_unstable();
+    let mut q = conn.prepare_cached(PAIRS_SQL)?;
+    for chunk in keys.chunks(PAIRS_PER_READ) {
+        // Unused places repeat the first key (an IN list ignores repeats).
+        let mut params = [chunk[0].0; PAIRS_PER_READ];
+        for (p, &(key, _)) in params.iter_mut().zip(chunk) {
+            *p = key;
+        }
+        let mut rows = q.query(params)?;
+        while let Some(r) = rows.next()? {
+            let key: i64 = r.get(0)?;
+            let counts = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            let from = chunk.partition_point(|k| k.0 < key);
+            for &(_, i) in chunk[from..].iter().take_while(|k| k.0 == key) {
+                found[i] = true;
+                for_each_pair_count(counts, |b, n| f(i, b, n));
+            }
+        }
+    }
+    Ok(found)
 }
+
+/// Pairs read by one statement in [`pair_buckets`] (a query has about 40).
+pub const PAIRS_PER_READ: usize = 32;
+
+/// [`pair_buckets`]'s statement: [`PAIRS_PER_READ`] keys.
+const PAIRS_SQL: &str = "SELECT key, counts FROM fz_pair WHERE key IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
 
 /// Call `f` with the key, the postings and the stored list ([`encode_list`]) of each gram
 /// from `first` to `last` (keys, inclusive): for a pair without a row in `fz_pair`, its
@@ -1272,8 +1303,8 @@ mod tests {
         let (b3, b5) = (pair | 3, pair | 5);
         let row = |conn: &Connection| {
             let mut got = Vec::new();
-            let found = pair_buckets(conn, "ja", bigram_class(1, 2), |b, n| got.push((b, n))).unwrap();
-            found.then_some(got)
+            let found = pair_buckets(conn, "ja", &[bigram_class(1, 2)], |_, b, n| got.push((b, n))).unwrap();
+            found[0].then_some(got)
         };
         let scan = |conn: &Connection| {
             let mut got = Vec::new();

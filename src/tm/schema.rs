@@ -240,7 +240,7 @@ mod tests {
         let t = tok("東京");
         let tokyo = bigram_class(t[0].class, t[1].class);
         let mut got = Vec::new();
-        assert!(pair_buckets(&conn, "ja", tokyo, |b, n| got.push((b, n))).unwrap());
+        assert_eq!(pair_buckets(&conn, "ja", &[tokyo], |_, b, n| got.push((b, n))).unwrap(), [true]);
         let want: Vec<(u8, u32)> = [3u8, 11, 19]
             .iter()
             .map(|&len| length_bucket(len))
@@ -250,7 +250,7 @@ mod tests {
         assert_eq!(got.iter().map(|g| g.1).sum::<u32>(), 40);
         let c = tok("猫が");
         let cat = bigram_class(c[0].class, c[1].class);
-        assert!(!pair_buckets(&conn, "ja", cat, |_, _| {}).unwrap(), "a rare pair has no row");
+        assert_eq!(pair_buckets(&conn, "ja", &[cat], |_, _, _| {}).unwrap(), [false], "a rare pair has no row");
         assert!(doc_freq(&conn, gram_key("ja", c[0].class)).unwrap() == 1);
     }
 
