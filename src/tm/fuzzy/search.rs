@@ -279,6 +279,26 @@ pub struct Hit {
     pub plain: String,
     /// Its normalized text.
     pub norm: String,
+    /// What the match reports besides (read with the rest, so the match needs no
+    /// statement of its own for them).
+    pub facts: Facts,
+}
+
+/// The unit's and the source variant's columns a [`Hit`] reports.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The unit's origin.
+    pub origin: Option<String>,
+    /// Its creation date.
+    pub created: Option<String>,
+    /// Its last change.
+    pub changed: Option<String>,
+    /// The source variant's previous sentence in its document.
+    pub context_prev: Option<String>,
+    /// Its next sentence.
+    pub context_next: Option<String>,
+    /// The source variant's `norm_hash` (other units with the same source).
+    pub norm_hash: i64,
 }
 
 impl Hit {
@@ -330,15 +350,25 @@ struct Rest {
     unit: i64,
     recency: String,
     usage: i64,
+    facts: Facts,
 }
 
-const REST_SQL: &str = "SELECT v.plain, v.seg, v.unit_id, coalesce(u.changed, u.created, ''), u.usage_count
+const REST_SQL: &str = "SELECT v.plain, v.seg, v.unit_id, coalesce(u.changed, u.created, ''), u.usage_count,
+        u.origin, u.created, u.changed, v.context_prev, v.context_next, v.norm_hash
     FROM variant v JOIN unit u ON u.id = v.unit_id WHERE v.id = ?1";
 
 fn fetch_rest(conn: &Connection, variant: i64) -> Result<Rest> {
     let mut q = conn.prepare_cached(REST_SQL)?;
     Ok(q.query_row([variant], |r| {
-        Ok(Rest { plain: r.get(0)?, seg: r.get(1)?, unit: r.get(2)?, recency: r.get(3)?, usage: r.get(4)? })
+        let facts = Facts {
+            origin: r.get(5)?,
+            created: r.get(6)?,
+            changed: r.get(7)?,
+            context_prev: r.get(8)?,
+            context_next: r.get(9)?,
+            norm_hash: r.get(10)?,
+        };
+        Ok(Rest { plain: r.get(0)?, seg: r.get(1)?, unit: r.get(2)?, recency: r.get(3)?, usage: r.get(4)?, facts })
     })?)
 }
 
@@ -361,7 +391,7 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
     if base < floor {
         return Ok(None);
     }
-    let Rest { plain, seg, unit, recency, usage } = fetch_rest(conn, variant)?;
+    let Rest { plain, seg, unit, recency, usage, facts } = fetch_rest(conn, variant)?;
     let mut penalties = Vec::new();
     // Text `<` is stored escaped, so a raw `<` in the segment is an inline element.
     if seg.as_deref().is_some_and(|s| s.contains('<')) {
@@ -390,7 +420,7 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
     } else {
         MatchKind::Fuzzy
     };
-    Ok(Some(Hit { variant, unit, score, base, distance, kind, penalties, recency, usage, plain, norm }))
+    Ok(Some(Hit { variant, unit, score, base, distance, kind, penalties, recency, usage, plain, norm, facts }))
 }
 
 fn number_differences(qn: &str, qt: &[Token], sn: &str, st: &[Token]) -> usize {
