@@ -5,7 +5,9 @@
 //! one class) are posted under a 64-bit key of (language, class) in `fz_gram`: one row per
 //! key holding the sorted variant ids as varint deltas. Character-matched languages also
 //! post each character pair under a key of (language, pair, length bucket of the variant)
-//! (schema 4). Token unigrams are the grams: the
+//! (schema 4); a pair with [`PAIR_ROW_MIN`] postings or more also has a row of its
+//! postings per bucket in `fz_pair` (schema 6), where a lookup reads the frequencies of its
+//! pairs without touching the lists. Token unigrams are the grams: the
 //! multiset-overlap bound the exact search prunes with is stated on tokens, and measured
 //! on the alignment dev corpus the lists stay well under the 2× size budget (README).
 //!
@@ -14,7 +16,8 @@
 //! gram's list once when the import ends ([`on_import_finished`], same transaction),
 //! appending to the list already on disk. Past `FLUSH_AT_BYTES` (64 MB) of buffered lists they
 //! are written early, so an import's memory stays bounded. A write outside an import (no
-//! [`on_import_started`]) appends its variant's postings at once.
+//! [`on_import_started`]) appends its variant's postings at once. Every write brings the
+//! `fz_pair` rows of the pairs it wrote up to date, in the same transaction.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
