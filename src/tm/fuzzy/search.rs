@@ -627,8 +627,9 @@ fn gram_lists(conn: &Connection, q: &Query, classes: &[u64]) -> Result<Vec<Gram>
         *weights.entry(c).or_insert(0) += 1;
     }
     let mut grams: Vec<Gram> = Vec::with_capacity(weights.len());
+    let lang = q.lang.base();
     for (&class, &w) in &weights {
-        let key = index::gram_key(q.lang.base(), class);
+        let key = index::gram_key(lang, class);
         grams.push((index::doc_freq(conn, key)?, key, w));
     }
     grams.sort_unstable();
@@ -663,6 +664,8 @@ fn bigram_candidates(
         weights
     };
     let weights = weigh(&mut pairs.iter().copied());
+    // `base()` scans the tag: once per search.
+    let lang = q.lang.base();
     // Document frequency of each distinct pair in each bucket of the window: from the
     // pair's row in `fz_pair`, or, for a pair without one (a rare pair, whose lists
     // admission reads first), from a range scan of its buckets that copies their lists too.
@@ -670,7 +673,7 @@ fn bigram_candidates(
     let distinct: Vec<u64> = weights.keys().copied().collect();
     let mut seen = vec![0u32; width * distinct.len()];
     let in_window = |b: u8| usize::from(b.wrapping_sub(b0)) < width;
-    let has_row = index::pair_buckets(conn, q.lang.base(), &distinct, |i, b, n| {
+    let has_row = index::pair_buckets(conn, lang, &distinct, |i, b, n| {
         if in_window(b) {
             seen[i * width + usize::from(b - b0)] = n;
         }
@@ -678,7 +681,7 @@ fn bigram_candidates(
     let mut pre = Preloaded::default();
     for (i, &pair) in distinct.iter().enumerate() {
         if !has_row[i] {
-            let base = index::bigram_key(q.lang.base(), pair, 0);
+            let base = index::bigram_key(lang, pair, 0);
             index::for_each_row_between(conn, base | i64::from(b0), base | i64::from(b1), |key, n, blob| {
                 let b = (key & 0xff) as u8;
                 if in_window(b) {
@@ -689,8 +692,13 @@ fn bigram_candidates(
             pre.scanned.insert(base, ());
         }
     }
-    let dfs: HashMapId<u64, &[u32]> =
-        distinct.iter().enumerate().map(|(i, &pair)| (pair, &seen[i * width..(i + 1) * width])).collect();
+    // Per pair: its frequency in each bucket of the window, and its key in bucket 0 (the
+    // key of a bucket is this with the bucket in its low byte).
+    let dfs: HashMapId<u64, (&[u32], i64)> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, &pair)| (pair, (&seen[i * width..(i + 1) * width], index::bigram_key(lang, pair, 0))))
+        .collect();
     // The other filter on the same lists: disjoint pairs (chunks) of the query, from its
     // first or its second character.
     let chunks: Vec<(HashMapId<u64, u32>, Spec, Vec<u32>)> = (0..2)
@@ -723,10 +731,8 @@ fn bigram_candidates(
                 // Some length may share no gram at all: not on any list.
                 continue;
             }
-            let mut lists: Vec<Gram> = weights
-                .iter()
-                .map(|(pair, &w)| (dfs[pair][i], index::bigram_key(q.lang.base(), *pair, bucket), w))
-                .collect();
+            let mut lists: Vec<Gram> =
+                weights.iter().map(|(pair, &w)| (dfs[pair].0[i], dfs[pair].1 | i64::from(bucket), w)).collect();
             lists.sort_unstable();
             let cost = admission_cost(&lists, spec.total, need);
             if best.as_ref().is_none_or(|b| cost < b.0) {
@@ -747,10 +753,8 @@ fn bigram_candidates(
         }
         // A chunk filter's survivors are checked against all the pairs too (below).
         let pair_lists: Vec<Gram> = if matches!(spec.filter, Filter::Chunks) {
-            let mut all: Vec<Gram> = weights
-                .iter()
-                .map(|(pair, &w)| (dfs[pair][i], index::bigram_key(q.lang.base(), *pair, bucket), w))
-                .collect();
+            let mut all: Vec<Gram> =
+                weights.iter().map(|(pair, &w)| (dfs[pair].0[i], dfs[pair].1 | i64::from(bucket), w)).collect();
             all.sort_unstable();
             all
         } else {
