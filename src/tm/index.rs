@@ -1359,6 +1359,51 @@ mod tests {
         assert_eq!(built, kept);
     }
 
+    /// Issue 5: an import keeps every pair's row equal to what its bucket rows hold (the
+    /// threshold lowered so that every pair has one), and a rebuild of the index makes the
+    /// same rows again.
+    #[test]
+    fn imports_and_rebuilds_keep_the_pair_rows_exact() {
+        use crate::formats::ReadItem;
+        use crate::tm::{ImportOptions, TranslationMemory, Unit, Variant};
+        let rows = |conn: &Connection| -> Vec<(i64, Vec<u8>)> {
+            conn.prepare("SELECT key, counts FROM fz_pair ORDER BY key")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        TEST_PAIR_ROW_MIN.with(|m| m.set(1));
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let (ja, en) = (Lang::parse("ja").unwrap(), Lang::parse("en").unwrap());
+        let texts = ["東京で雪が降りました。", "東京で雨が降りました。", "大阪で雪が降った。", "雪"];
+        for chunk in texts.chunks(2) {
+            let units = chunk.iter().map(|t| {
+                Ok(ReadItem::Unit(Unit::new(vec![
+                    Variant::from_plain(ja.clone(), t),
+                    Variant::from_plain(en.clone(), &format!("{t} (en)")),
+                ])))
+            });
+            tm.import(units, &ImportOptions::default()).unwrap();
+        }
+        let kept = rows(tm.conn());
+        assert!(!kept.is_empty());
+        for (key, counts) in &kept {
+            let mut scanned = Vec::new();
+            for_each_row_between(tm.conn(), *key, key | i64::from(LAST_BUCKET), |k, n, _| {
+                scanned.push(((k & 0xff) as u8, n));
+            })
+            .unwrap();
+            let mut stored = Vec::new();
+            for_each_pair_count(counts, |b, n| stored.push((b, n)));
+            assert_eq!(stored, scanned);
+        }
+        rebuild(tm.conn_mut()).unwrap();
+        TEST_PAIR_ROW_MIN.with(|m| m.set(PAIR_ROW_MIN));
+        assert_eq!(rows(tm.conn()), kept);
+    }
+
     #[test]
     fn a_buffer_that_goes_out_of_order_is_sorted_when_written() {
         let g = grams(&[(1, 10, 1), (1, 500, 2), (1, 20, 3), (1, 500, 2), (1, 30, 4)]);
