@@ -371,9 +371,15 @@ pub(crate) struct Importer<'t, 'c> {
 struct Statements<'t> {
     unit: Option<Sticky<'t>>,
     unit_unless_present: Option<Sticky<'t>>,
-    variant: Option<Sticky<'t>>,
+    /// One per position of the variant in its unit (the last for the positions after):
+    /// a file's units list their languages in the same order, so each statement keeps its
+    /// language bound (one statement for all alternated ja/en and bound both tags every time).
+    variant: [Option<Sticky<'t>>; VARIANT_STATEMENTS],
     source_seen: Option<Statement<'t>>,
 }
+
+/// Variant insert statements kept, one per position in the unit ([`Statements::variant`]).
+const VARIANT_STATEMENTS: usize = 4;
 
 /// `slot`'s statement, prepared from `sql` (and wrapped by `wrap`) the first time.
 fn prepared<'s, 't, T>(
@@ -575,15 +581,15 @@ impl<'t, 'c> Importer<'t, 'c> {
             (None, Some(i)) => self.seen(p.variants[i].hash, unit_id)?,
             (None, None) => false,
         };
-        let vins = prepared(
-            self.tx,
-            &mut self.statements.variant,
-            "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
-                                  context_prev, context_next, attrs, notes, props)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            Sticky::new,
-        )?;
-        for (v, pv) in unit.variants.iter().zip(&p.variants) {
+        for (i, (v, pv)) in unit.variants.iter().zip(&p.variants).enumerate() {
+            let vins = prepared(
+                self.tx,
+                &mut self.statements.variant[i.min(VARIANT_STATEMENTS - 1)],
+                "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
+                                      context_prev, context_next, attrs, notes, props)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                Sticky::new,
+            )?;
             vins.value(1, unit_id)?;
             vins.text(2, Some(v.lang.as_str()))?;
             vins.text(3, Some(v.lang.base()))?;
@@ -647,8 +653,18 @@ impl TranslationMemory {
         // checkpoint. The journal holds the few pages of the empty memory, so a failed or
         // interrupted import still leaves it exactly as it was. (Another connection
         // keeping the WAL open makes the switch fail; the import then stays in WAL mode.)
-        let journal = self.path().is_some() && memory_is_empty(self.conn())? && set_journal(self.conn(), "delete");
+        let empty = memory_is_empty(self.conn())?;
+        let journal = self.path().is_some() && empty && set_journal(self.conn(), "delete");
+        // Into an empty memory every variant row references the unit row inserted just
+        // before it, so SQLite's foreign-key check (a seek in `unit` for each variant) proves
+        // nothing: it is off for the bulk load (the pragma cannot change inside a transaction).
+        if empty {
+            self.conn().pragma_update(None, "foreign_keys", false)?;
+        }
         let result = self.import_in_transaction(items, opts, progress, spent);
+        if empty {
+            self.conn().pragma_update(None, "foreign_keys", true)?;
+        }
         if journal {
             // If another connection opened the file meanwhile the switch back can fail; the
             // import is committed all the same, and every open puts the memory in WAL mode.
@@ -847,6 +863,33 @@ mod tests {
     }
 
     #[test]
+    fn units_of_many_languages_in_changing_orders_keep_each_variant_in_its_language() {
+        // More variants than there are per-position statements, and the languages' order
+        // changing from unit to unit: each statement's kept tag must be bound again.
+        let tags = ["ja-JP", "en-US", "ko-KR", "fr-FR", "de-DE", "zh-CN"];
+        let units: Vec<Unit> = (0..6)
+            .map(|i| {
+                let order = tags.iter().cycle().skip(i).take(tags.len() - i % 2);
+                Unit::new(order.map(|t| Variant::from_plain(Lang::parse(t).unwrap(), &format!("{t} {i}"))).collect())
+            })
+            .collect();
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let items: Vec<_> = units.iter().cloned().map(|u| Ok(ReadItem::Unit(u))).collect();
+        assert_eq!(tm.import_stream(items, &ImportOptions::default(), &mut |_| {}).unwrap().new, 6);
+        let got = units_undated(&tm);
+        for (want, got) in units.iter().zip(&got) {
+            let mut want: Vec<(String, String)> =
+                want.variants.iter().map(|v| (v.lang.to_string(), v.plain.clone())).collect();
+            let mut got: Vec<(String, String)> =
+                got.variants.iter().map(|v| (v.lang.to_string(), v.plain.clone())).collect();
+            want.sort();
+            got.sort();
+            assert_eq!(got, want);
+            assert!(got.iter().all(|(lang, plain)| plain.starts_with(lang.as_str())), "{got:?}");
+        }
+    }
+
+    #[test]
     fn parameters_kept_from_the_unit_before_are_the_right_ones() {
         // Metadata that comes and goes from one unit to the next: a parameter left bound
         // from the unit before must never leak into the next one.
@@ -955,20 +998,22 @@ mod tests {
     }
 
     #[test]
-    fn a_file_memory_returns_to_wal_after_a_bulk_load_that_succeeds_or_fails() {
+    fn a_file_memory_returns_to_wal_and_foreign_keys_after_a_bulk_load_that_succeeds_or_fails() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("tm.db");
         let mut tm = TranslationMemory::open(&path).unwrap();
-        let mode = |tm: &TranslationMemory| -> String {
-            tm.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap()
+        let mode = |tm: &TranslationMemory| -> (String, bool) {
+            let journal = tm.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+            (journal, tm.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap())
         };
+        let on = ("wal".to_string(), true);
         let items = vec![pair("一。", "One."), Err(Error::parse("broken"))];
         assert!(tm.import_stream(items, &ImportOptions::default(), &mut |_| {}).is_err());
-        assert_eq!(mode(&tm), "wal");
+        assert_eq!(mode(&tm), on);
         assert_eq!(tm.stats().unwrap().units, 0);
         let r = tm.import_stream(vec![pair("一。", "One.")], &ImportOptions::default(), &mut |_| {}).unwrap();
         assert_eq!(r.new, 1);
-        assert_eq!(mode(&tm), "wal");
+        assert_eq!(mode(&tm), on);
         drop(tm);
         let tm = TranslationMemory::open(&path).unwrap();
         assert_eq!(tm.stats().unwrap().units, 1);

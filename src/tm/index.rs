@@ -15,9 +15,10 @@
 //! (variant ids only grow during an import, so appending needs no sort), and write each
 //! gram's list once when the import ends ([`on_import_finished`], same transaction),
 //! appending to the list already on disk. Past `FLUSH_AT_BYTES` (64 MB) of buffered lists they
-//! are written early, so an import's memory stays bounded. A write outside an import (no
-//! [`on_import_started`]) appends its variant's postings at once. Every write brings the
-//! `fz_pair` rows of the pairs it wrote up to date, in the same transaction.
+//! are spilled to a temporary file and merged in at the end, so an import's memory stays
+//! bounded. A write outside an import (no [`on_import_started`]) appends its variant's
+//! postings at once. Every write brings the `fz_pair` rows of the pairs it wrote up to
+//! date, in the same transaction.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -26,12 +27,28 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::error::Result;
 use crate::lang::Lang;
-use crate::tm::fuzzy::tokenize::{FNV64, Granularity, granularity, hash64, tokenize};
+use crate::tm::fuzzy::tokenize::{FNV64, Granularity, for_each_token, granularity, hash64};
 
 /// Bytes of buffered posting lists (with a per-gram allowance for the map) past which they
-/// are written before the import ends. Issue 2: an import stays under 256 MB whatever the
-/// file size; each early write costs one more rewrite of the lists it touches.
+/// are spilled to a temporary file ([`spill`]) before the import ends. Issue 2: an import
+/// stays under 256 MB whatever the file size.
 const FLUSH_AT_BYTES: usize = 64 << 20;
+
+/// [`FLUSH_AT_BYTES`]; tests lower it to spill often.
+#[cfg(not(test))]
+fn flush_at_bytes() -> usize {
+    FLUSH_AT_BYTES
+}
+
+#[cfg(test)]
+thread_local! {
+    static TEST_FLUSH_AT: std::cell::Cell<usize> = const { std::cell::Cell::new(FLUSH_AT_BYTES) };
+}
+
+#[cfg(test)]
+fn flush_at_bytes() -> usize {
+    TEST_FLUSH_AT.with(|f| f.get())
+}
 
 /// What a gram's entry in the buffer costs besides its bytes (map slot, `Vec` header, the
 /// allocator's rounding), for the memory bound.
@@ -98,6 +115,38 @@ impl GramBuf {
         self.unsorted = true;
     }
 
+    /// Append the postings of `next`, buffered after these (a spilled run, then the next).
+    fn append(&mut self, next: GramBuf) {
+        if next.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = next;
+            return;
+        }
+        let first = first_id(&next.bytes);
+        if !self.unsorted && !next.unsorted && first > self.last {
+            self.bytes.extend_from_slice(&rebase(&next.bytes, self.last));
+        } else {
+            // Ids reused after a deletion: absolute ids, sorted when written.
+            if !self.unsorted {
+                self.make_absolute();
+            }
+            let mut pairs = Vec::with_capacity(next.n as usize);
+            if next.unsorted {
+                decode_absolute(&next.bytes, &mut pairs);
+            } else {
+                decode_into(&next.bytes, |v, l| pairs.push((v, l)));
+            }
+            for (v, l) in pairs {
+                push_varint(&mut self.bytes, v);
+                self.bytes.push(l);
+            }
+        }
+        self.n += next.n;
+        self.last = self.last.max(next.last);
+    }
+
     /// The (id, token count) pairs, sorted by id, without duplicate ids.
     fn postings(&self) -> Vec<(u32, u8)> {
         let mut out = Vec::with_capacity(self.n as usize);
@@ -146,6 +195,8 @@ struct Pending {
     /// Bytes held in `grams` (with [`GRAM_OVERHEAD`] per gram).
     bytes: usize,
     langs: Vec<String>,
+    /// The buffers spilled so far by this import, oldest first ([`spill`]).
+    runs: Vec<Run>,
 }
 
 thread_local! {
@@ -251,18 +302,26 @@ pub fn keys_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u8 {
 /// drop the repeats was an eighth of the instructions of an import's preparing thread.
 pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u8 {
     let g = granularity(lang);
-    let tokens = tokenize(norm, g);
-    let len = tokens.len().min(255) as u8;
     // `base()` scans the tag: once per text, not once per token (it showed in the import profile).
-    let base = lang.base();
+    let seed = lang_seed(lang.base());
+    // The token classes go into `keys` as they are cut (no token list: it was a fifth of
+    // the tokenizer's work), the pairs' keys after them once the length is known, and the
+    // classes are turned into their keys in place.
     keys.clear();
-    keys.reserve(if g == Granularity::Chars { 2 * tokens.len() } else { tokens.len() });
-    // `gram_key` and `bigram_key` with the tag's part of the hash taken once per text.
-    let seed = lang_seed(base);
-    keys.extend(tokens.iter().map(|t| key_in(seed, t.class)));
+    // A text has at most a token per byte, and one pair fewer.
+    keys.reserve(if g == Granularity::Chars { 2 * norm.len() } else { norm.len() });
+    for_each_token(norm, g, |class, _, _| keys.push(class as i64));
+    let n = keys.len();
+    let len = n.min(255) as u8;
     if g == Granularity::Chars {
         let bucket = length_bucket(len);
-        keys.extend(tokens.windows(2).map(|w| in_bucket(key_in(seed, bigram_class(w[0].class, w[1].class)), bucket)));
+        for i in 1..n {
+            let pair = bigram_class(keys[i - 1] as u64, keys[i] as u64);
+            keys.push(in_bucket(key_in(seed, pair), bucket));
+        }
+    }
+    for key in &mut keys[..n] {
+        *key = key_in(seed, *key as u64);
     }
     len
 }
@@ -271,8 +330,10 @@ pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u
 /// until [`on_import_finished`]. Drops what an import that failed earlier left behind.
 pub fn on_import_started(tx: &Transaction<'_>) {
     let id = conn_id(tx);
-    PENDING
-        .with(|p| *p.borrow_mut() = Some(Pending { conn: id, grams: Grams::default(), bytes: 0, langs: Vec::new() }));
+    PENDING.with(|p| {
+        *p.borrow_mut() =
+            Some(Pending { conn: id, grams: Grams::default(), bytes: 0, langs: Vec::new(), runs: Vec::new() })
+    });
 }
 
 /// Called by the store for every variant it inserts, inside the import's transaction, so
@@ -311,13 +372,13 @@ pub fn on_variant_keys(tx: &Transaction<'_>, variant_id: i64, lang_base: &str, k
                 if !pending.langs.iter().any(|l| l == lang_base) {
                     pending.langs.push(lang_base.to_string());
                 }
-                Some(pending.bytes >= FLUSH_AT_BYTES)
+                Some(pending.bytes >= flush_at_bytes())
             }
             _ => None,
         }
     });
     match buffered {
-        Some(true) => flush(tx),
+        Some(true) => spill(tx),
         Some(false) => Ok(()),
         None => {
             let mut grams = Grams::default();
@@ -329,25 +390,149 @@ pub fn on_variant_keys(tx: &Transaction<'_>, variant_id: i64, lang_base: &str, k
     }
 }
 
-/// Called by the store before it commits an import: append the buffered postings.
+/// Called by the store before it commits an import: append the buffered postings, with
+/// those spilled earlier, to the lists on disk.
 pub fn on_import_finished(tx: &Transaction<'_>) -> Result<()> {
-    flush(tx)?;
-    PENDING.with(|p| *p.borrow_mut() = None);
-    Ok(())
+    let id = conn_id(tx);
+    let taken = PENDING.with(|p| p.borrow_mut().take_if(|pending| pending.conn == id));
+    let Some(Pending { grams, langs, runs, .. }) = taken else { return Ok(()) };
+    let mut last: Vec<(i64, GramBuf)> = grams.into_iter().collect();
+    last.sort_unstable_by_key(|g| g.0);
+    let mut runs: Vec<std::iter::Peekable<RunReader>> =
+        runs.into_iter().map(|run| run.read().map(Iterator::peekable)).collect::<Result<_>>()?;
+    let mut last = last.into_iter().peekable();
+    // Key order, a batch of lists at a time (bounded in bytes, cut between pairs so that
+    // all the length buckets of a pair are written together).
+    let mut batch = Grams::default();
+    let mut batch_bytes = 0usize;
+    loop {
+        let mut next: Option<i64> = last.peek().map(|g| g.0);
+        for run in &mut runs {
+            if let Some(key) = peek_key(run)? {
+                next = Some(next.map_or(key, |k| k.min(key)));
+            }
+        }
+        let Some(key) = next else { break };
+        if batch_bytes >= MERGE_BATCH_BYTES && batch.keys().all(|&k| k & !0xff != key & !0xff) {
+            write_postings(tx, std::mem::take(&mut batch), &langs)?;
+            batch_bytes = 0;
+        }
+        // The runs hold the older ids: they come first.
+        let mut gram = GramBuf::default();
+        for run in &mut runs {
+            if run.peek().is_some_and(|e| e.as_ref().is_ok_and(|(k, _)| *k == key)) {
+                gram.append(run.next().expect("peeked")?.1);
+            }
+        }
+        if last.peek().is_some_and(|g| g.0 == key) {
+            gram.append(last.next().expect("peeked").1);
+        }
+        batch_bytes += gram.bytes.len() + GRAM_OVERHEAD;
+        batch.insert(key, gram);
+    }
+    write_postings(tx, batch, &langs)
 }
 
-fn flush(tx: &Transaction<'_>) -> Result<()> {
+/// The key of the next list of `run`, or its read error.
+fn peek_key(run: &mut std::iter::Peekable<RunReader>) -> Result<Option<i64>> {
+    match run.peek() {
+        None => Ok(None),
+        Some(Ok((key, _))) => Ok(Some(*key)),
+        Some(Err(_)) => match run.next() {
+            Some(Err(e)) => Err(e),
+            _ => unreachable!("peeked an error"),
+        },
+    }
+}
+
+/// Bytes of lists the end of an import writes at a time ([`on_import_finished`]): each
+/// is decoded to 8 bytes a posting to be laid out, so this bounds that memory too.
+const MERGE_BATCH_BYTES: usize = 8 << 20;
+
+/// Spill the buffered lists of the import on `tx` to a temporary file, to be merged with
+/// the rest at its end. Writing them to the database instead appended to every list at
+/// each of a big import's flushes: the lists were copied out, laid out again and written
+/// whole each time (a 1M-unit import wrote its lists four times over), and the writing
+/// thread, the longest of the import, did it while the other stages waited.
+fn spill(tx: &Transaction<'_>) -> Result<()> {
     let id = conn_id(tx);
     let taken = PENDING.with(|p| {
         p.borrow_mut().as_mut().filter(|pending| pending.conn == id).map(|pending| {
             pending.bytes = 0;
-            (std::mem::take(&mut pending.grams), pending.langs.clone())
+            std::mem::take(&mut pending.grams)
         })
     });
-    if let Some((grams, langs)) = taken {
-        write_postings(tx, grams, &langs)?;
-    }
+    let Some(grams) = taken else { return Ok(()) };
+    let run = Run::write(grams)?;
+    PENDING.with(|p| {
+        if let Some(pending) = p.borrow_mut().as_mut().filter(|pending| pending.conn == id) {
+            pending.runs.push(run);
+        }
+    });
     Ok(())
+}
+
+/// One spilled buffer: its lists in key order in an unnamed temporary file (removed by the
+/// system when it is closed, whatever happens to the import).
+struct Run {
+    file: std::fs::File,
+}
+
+impl Run {
+    /// Write `grams` sorted by key: per gram its key, `n`, `last`, whether unsorted, and its
+    /// bytes with their length.
+    fn write(grams: Grams) -> Result<Run> {
+        use std::io::Write;
+        let mut grams: Vec<(i64, GramBuf)> = grams.into_iter().collect();
+        grams.sort_unstable_by_key(|g| g.0);
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        for (key, g) in grams {
+            out.write_all(&key.to_le_bytes())?;
+            out.write_all(&g.n.to_le_bytes())?;
+            out.write_all(&g.last.to_le_bytes())?;
+            out.write_all(&[u8::from(g.unsorted)])?;
+            out.write_all(&(g.bytes.len() as u64).to_le_bytes())?;
+            out.write_all(&g.bytes)?;
+        }
+        let file = out.into_inner().map_err(|e| e.into_error())?;
+        Ok(Run { file })
+    }
+
+    /// The run's lists from the start, in key order.
+    fn read(mut self) -> Result<RunReader> {
+        use std::io::Seek;
+        self.file.rewind()?;
+        Ok(RunReader { input: std::io::BufReader::with_capacity(1 << 20, self.file) })
+    }
+}
+
+/// The lists of a [`Run`], read back one at a time.
+struct RunReader {
+    input: std::io::BufReader<std::fs::File>,
+}
+
+impl Iterator for RunReader {
+    type Item = Result<(i64, GramBuf)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        use std::io::{BufRead, Read};
+        match self.input.fill_buf() {
+            Ok([]) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(Err(e.into())),
+        }
+        let mut read = || -> std::io::Result<(i64, GramBuf)> {
+            let mut head = [0u8; 25];
+            self.input.read_exact(&mut head)?;
+            let word = |at: usize| u32::from_le_bytes(head[at..at + 4].try_into().expect("4 bytes"));
+            let key = i64::from_le_bytes(head[..8].try_into().expect("8 bytes"));
+            let len = u64::from_le_bytes(head[17..25].try_into().expect("8 bytes")) as usize;
+            let mut bytes = vec![0u8; len];
+            self.input.read_exact(&mut bytes)?;
+            Ok((key, GramBuf { n: word(8), last: word(12), unsorted: head[16] != 0, bytes }))
+        };
+        Some(read().map_err(Into::into))
+    }
 }
 
 /// Append each gram's buffered postings to its list on disk: one read of the list's `n`
@@ -1186,6 +1371,7 @@ pub fn size_on_disk(conn: &Connection) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tm::fuzzy::tokenize::tokenize;
 
     fn grams(postings: &[(i64, u32, u8)]) -> Grams {
         let mut g = Grams::default();
@@ -1203,6 +1389,57 @@ mod tests {
         })
         .unwrap();
         out
+    }
+
+    /// A row of `fz_gram` with its list decoded: (key, n, last, postings).
+    type ListRow = (i64, i64, i64, Vec<(u32, u8)>);
+
+    /// Every list of the index, decoded, by key.
+    fn all_lists(conn: &Connection) -> Vec<ListRow> {
+        let rows: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT key, n, last FROM fz_gram ORDER BY key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        rows.into_iter().map(|(k, n, last)| (k, n, last, list(conn, k))).collect()
+    }
+
+    #[test]
+    fn spilled_buffers_give_the_lists_of_one_write() {
+        use crate::tm::store::tests::pair;
+        use crate::tm::{ImportOptions, TranslationMemory};
+        let batch = |from: usize, to: usize| {
+            (from..to)
+                .map(|i| {
+                    let kanji = |k: usize| char::from_u32(0x4E00 + (k % 300) as u32).unwrap();
+                    let ja = format!(
+                        "第{}報、{}{}で{}が降った。",
+                        i % 37,
+                        kanji(i * 7),
+                        kanji(i * 13),
+                        ["雨", "雪", "風"][i % 3]
+                    );
+                    pair(&ja, &format!("Report {i} of w{}.", i % 97))
+                })
+                .collect::<Vec<_>>()
+        };
+        // Into an empty memory, then into one that has lists (and where a deleted unit's
+        // ids may come back): each with every buffer spilled early, and without.
+        let build = |flush_at: usize| {
+            TEST_FLUSH_AT.with(|f| f.set(flush_at));
+            let mut tm = TranslationMemory::open_in_memory().unwrap();
+            tm.import(batch(0, 300), &ImportOptions::default()).unwrap();
+            tm.conn().execute("DELETE FROM unit WHERE id > 290", []).unwrap();
+            tm.import(batch(300, 700), &ImportOptions::default()).unwrap();
+            TEST_FLUSH_AT.with(|f| f.set(FLUSH_AT_BYTES));
+            tm
+        };
+        let (whole, spilled) = (build(FLUSH_AT_BYTES), build(300));
+        let want = all_lists(whole.conn());
+        assert!(want.len() > 100, "{} lists", want.len());
+        assert_eq!(all_lists(spilled.conn()), want);
     }
 
     #[test]
@@ -1360,10 +1597,18 @@ mod tests {
     }
 
     /// Issue 5: an import keeps every pair's row equal to what its bucket rows hold (the
-    /// threshold lowered so that every pair has one), and a rebuild of the index makes the
-    /// same rows again.
+    /// threshold lowered so that every pair has one), whether its buffers are spilled or
+    /// not, and a rebuild of the index makes the same rows again.
     #[test]
     fn imports_and_rebuilds_keep_the_pair_rows_exact() {
+        for flush_at in [FLUSH_AT_BYTES, 1] {
+            TEST_FLUSH_AT.with(|f| f.set(flush_at));
+            pair_rows_after_imports_and_rebuild();
+            TEST_FLUSH_AT.with(|f| f.set(FLUSH_AT_BYTES));
+        }
+    }
+
+    fn pair_rows_after_imports_and_rebuild() {
         use crate::formats::ReadItem;
         use crate::tm::{ImportOptions, TranslationMemory, Unit, Variant};
         let rows = |conn: &Connection| -> Vec<(i64, Vec<u8>)> {
