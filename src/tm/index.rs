@@ -5,7 +5,9 @@
 //! one class) are posted under a 64-bit key of (language, class) in `fz_gram`: one row per
 //! key holding the sorted variant ids as varint deltas. Character-matched languages also
 //! post each character pair under a key of (language, pair, length bucket of the variant)
-//! (schema 4). Token unigrams are the grams: the
+//! (schema 4); a pair with [`PAIR_ROW_MIN`] postings or more also has a row of its
+//! postings per bucket in `fz_pair` (schema 6), where a lookup reads the frequencies of its
+//! pairs without touching the lists. Token unigrams are the grams: the
 //! multiset-overlap bound the exact search prunes with is stated on tokens, and measured
 //! on the alignment dev corpus the lists stay well under the 2× size budget (README).
 //!
@@ -13,8 +15,10 @@
 //! (variant ids only grow during an import, so appending needs no sort), and write each
 //! gram's list once when the import ends ([`on_import_finished`], same transaction),
 //! appending to the list already on disk. Past `FLUSH_AT_BYTES` (64 MB) of buffered lists they
-//! are spilled to a temporary file and merged in at the end, so an import's memory stays bounded. A write outside an import (no
-//! [`on_import_started`]) appends its variant's postings at once.
+//! are spilled to a temporary file and merged in at the end, so an import's memory stays
+//! bounded. A write outside an import (no [`on_import_started`]) appends its variant's
+//! postings at once. Every write brings the `fz_pair` rows of the pairs it wrote up to
+//! date, in the same transaction.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -268,8 +272,9 @@ pub fn length_bucket(len: u8) -> u8 {
 /// The key of the token pair `pair` (a [`bigram_class`]) in the lists of variants whose
 /// length falls in `bucket`: the pair's [`gram_key`] with its low byte replaced by the
 /// bucket, so the buckets of one pair are adjacent keys and one range scan reads all their
-/// document frequencies ([`for_each_bucket`]). A clash with another gram's key only adds
-/// postings to a list, which over-counts shared grams: the bound stays an upper bound.
+/// document frequencies and lists ([`for_each_row_between`]). A clash with another gram's
+/// key only adds postings to a list, which over-counts shared grams: the bound stays an
+/// upper bound.
 pub fn bigram_key(lang_base: &str, pair: u64, bucket: u8) -> i64 {
     in_bucket(gram_key(lang_base, pair), bucket)
 }
@@ -461,15 +466,21 @@ impl PostingsEnd {
         }
         let mut insert = tx.prepare_cached("INSERT INTO fz_gram (key, n, last, ids) VALUES (?1, ?2, ?3, ?4)")?;
         let mut list = Vec::new();
+        // (key, postings) of each pair bucket row, for the pairs' rows in `fz_pair`.
+        let mut touched: Vec<(i64, u32)> = Vec::new();
         while !input.fill_buf()?.is_empty() {
             let mut head = [0u8; 32];
             input.read_exact(&mut head)?;
             let word = |at: usize| i64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
+            let (key, n) = (word(0), word(8));
             list.resize(word(24) as usize, 0);
             input.read_exact(&mut list)?;
-            insert.execute(params![word(0), word(8), word(16), list])?;
+            insert.execute(params![key, n, word(16), list])?;
+            if key & 0xff <= i64::from(LAST_BUCKET) {
+                touched.push((key, n as u32));
+            }
         }
-        Ok(())
+        update_pair_rows(tx, &touched)
     }
 }
 
@@ -663,7 +674,11 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
         conn.prepare_cached("UPDATE fz_gram SET n = n + ?2, last = ?3, ids = CAST(ids || ?4 AS BLOB) WHERE key = ?1")?;
     let mut blob = conn.prepare_cached("SELECT ids FROM fz_gram WHERE key = ?1")?;
     let mut replace = conn.prepare_cached("UPDATE fz_gram SET n = ?2, last = ?3, ids = ?4 WHERE key = ?1")?;
+    // (key, postings after the write) of each row in a pair's bucket range, for the
+    // pairs' directory rows (`fz_pair`).
+    let mut touched: Vec<(i64, u32)> = Vec::new();
     for (key, gram) in grams {
+        let bucketed = key & 0xff <= i64::from(LAST_BUCKET);
         let old: Option<(i64, i64)> = get.query_row([key], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         let first = first_id(&gram.bytes);
         let short = |n: i64| n + i64::from(gram.n) < GROUP_MIN as i64 && !always_grouped();
@@ -671,10 +686,16 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
             None => {
                 let (n, last, list) = fresh_list(gram);
                 insert.execute(params![key, n, last, list])?;
+                if bucketed {
+                    touched.push((key, n as u32));
+                }
             }
             Some((n, last)) if !gram.unsorted && i64::from(first) > last && short(n) => {
                 let tail = rebase(&gram.bytes, last as u32);
                 append.execute(params![key, i64::from(gram.n), i64::from(gram.last), tail])?;
+                if bucketed {
+                    touched.push((key, (n + i64::from(gram.n)) as u32));
+                }
             }
             Some((n, last)) if !gram.unsorted && i64::from(first) > last => {
                 // New ids above the list's last: a grouped list gets them appended to its
@@ -685,6 +706,9 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
                 let list = append_list(&old, &new);
                 let total = n + new.len() as i64;
                 replace.execute(params![key, total, i64::from(gram.last), list])?;
+                if bucketed {
+                    touched.push((key, total as u32));
+                }
             }
             Some(_) => {
                 let old: Vec<u8> = blob.query_row([key], |r| r.get(0))?;
@@ -699,10 +723,158 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
                 all.dedup_by_key(|p| p.0);
                 let last = all[all.len() - 1].0;
                 replace.execute(params![key, all.len() as i64, i64::from(last), encode_list(&all)])?;
+                if bucketed {
+                    touched.push((key, all.len() as u32));
+                }
             }
         }
     }
+    update_pair_rows(conn, &touched)
+}
+
+/// The last length bucket ([`length_bucket`] of 255): a pair's bucket keys end its low
+/// byte at this.
+const LAST_BUCKET: u8 = BUCKET_OF[255];
+
+/// A pair gets its row in `fz_pair` (its postings per length bucket) once a write leaves
+/// at least this many postings in the buckets it touched. Rarer pairs are found by a range
+/// scan of `fz_gram`, which a lookup reads their (short) lists from anyway. Measured at 1M
+/// units: 31k of the 358k pairs have 32 postings or more (0.8 MB of rows); with 8, 32 or
+/// 128 a Japanese batch took the same time.
+pub const PAIR_ROW_MIN: u32 = 32;
+
+#[cfg(test)]
+thread_local! {
+    /// [`PAIR_ROW_MIN`] in tests (the contract tests also run with 1: every pair has a row).
+    pub(crate) static TEST_PAIR_ROW_MIN: std::cell::Cell<u32> = const { std::cell::Cell::new(PAIR_ROW_MIN) };
+}
+
+fn pair_row_min() -> u32 {
+    #[cfg(test)]
+    return TEST_PAIR_ROW_MIN.with(|m| m.get());
+    #[cfg(not(test))]
+    PAIR_ROW_MIN
+}
+
+/// Bring the `fz_pair` rows of the pairs whose bucket rows a write changed up to date
+/// (`touched`: each changed row's key, in key order, and its postings after the write). A
+/// pair that has a row gets the new counts of the buckets written; one without gets a row
+/// when the buckets written hold [`PAIR_ROW_MIN`] postings or more, its other buckets read
+/// from `fz_gram`. Keys whose low byte is a bucket are taken as a pair's, as the lookup's
+/// range scan takes them (a token's key may end so too: it is then counted with the pair
+/// whose key it clashes with, as the range scan would count it).
+fn update_pair_rows(conn: &Connection, touched: &[(i64, u32)]) -> Result<()> {
+    if touched.is_empty() || !has_pair_table(conn)? {
+        return Ok(());
+    }
+    let mut get = conn.prepare_cached("SELECT counts FROM fz_pair WHERE key = ?1")?;
+    let mut put = conn.prepare_cached("INSERT OR REPLACE INTO fz_pair (key, counts) VALUES (?1, ?2)")?;
+    let mut scan = conn.prepare_cached("SELECT key, n FROM fz_gram WHERE key BETWEEN ?1 AND ?2")?;
+    // A big write touches most pairs, and few have a row: one pass over the rows' keys
+    // instead of a probe per pair.
+    let pairs = touched.chunk_by(|a, b| a.0 & !0xff == b.0 & !0xff);
+    let existing: Option<Vec<i64>> = if touched.len() > 4096 {
+        let mut all = conn.prepare_cached("SELECT key FROM fz_pair ORDER BY key")?;
+        Some(all.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+    } else {
+        None
+    };
+    let mut at = 0;
+    for rows in pairs {
+        let pair = rows[0].0 & !0xff;
+        let has_row = match &existing {
+            Some(keys) => {
+                at += keys[at..].partition_point(|&k| k < pair);
+                keys.get(at) == Some(&pair)
+            }
+            None => true,
+        };
+        let old: Option<Vec<u8>> = if has_row { get.query_row([pair], |r| r.get(0)).optional()? } else { None };
+        let mut counts = [0u32; LAST_BUCKET as usize + 1];
+        match old {
+            Some(blob) => for_each_pair_count(&blob, |b, n| counts[usize::from(b)] = n),
+            None => {
+                let written: u64 = rows.iter().map(|r| u64::from(r.1)).sum();
+                if written < u64::from(pair_row_min()) {
+                    continue;
+                }
+                let mut r = scan.query([pair, pair | i64::from(LAST_BUCKET)])?;
+                while let Some(row) = r.next()? {
+                    let key: i64 = row.get(0)?;
+                    counts[(key & 0xff) as usize] = row.get::<_, i64>(1)? as u32;
+                }
+            }
+        }
+        for &(key, n) in rows {
+            counts[(key & 0xff) as usize] = n;
+        }
+        put.execute(params![pair, encode_pair_counts(&counts)])?;
+    }
     Ok(())
+}
+
+/// Whether the memory has the `fz_pair` table (schema 6; a migration from an older schema
+/// rebuilds the index before the table exists, and 006 then fills it).
+fn has_pair_table(conn: &Connection) -> Result<bool> {
+    let mut q = conn.prepare_cached("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'fz_pair'")?;
+    Ok(q.exists([])?)
+}
+
+/// A pair's row in `fz_pair`: (bucket, varint postings) of each non-empty bucket, in
+/// increasing bucket order.
+fn encode_pair_counts(counts: &[u32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8);
+    for (b, &n) in counts.iter().enumerate() {
+        if n > 0 {
+            out.push(b as u8);
+            push_varint(&mut out, n);
+        }
+    }
+    out
+}
+
+/// Call `f` with (bucket, postings) of each bucket in a pair's row ([`encode_pair_counts`]).
+fn for_each_pair_count(blob: &[u8], mut f: impl FnMut(u8, u32)) {
+    let mut i = 0;
+    while let Some(&b) = blob.get(i) {
+        i += 1;
+        let n = read_varint(blob, &mut i);
+        if b <= LAST_BUCKET {
+            f(b, n);
+        }
+    }
+}
+
+/// Fill `fz_pair` from the lists in `fz_gram` (migration 006), inside the caller's
+/// transaction: one row for each pair whose buckets hold [`PAIR_ROW_MIN`] postings or more.
+pub fn build_pair_rows_in(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute("DELETE FROM fz_pair", [])?;
+    let mut read = tx.prepare("SELECT key, n FROM fz_gram ORDER BY key")?;
+    let mut put = tx.prepare("INSERT INTO fz_pair (key, counts) VALUES (?1, ?2)")?;
+    let mut rows = read.query([])?;
+    let mut pair: Option<i64> = None;
+    let mut counts = [0u32; LAST_BUCKET as usize + 1];
+    let mut done = |pair: Option<i64>, counts: &mut [u32]| -> Result<()> {
+        if let Some(p) = pair
+            && counts.iter().map(|&n| u64::from(n)).sum::<u64>() >= u64::from(pair_row_min())
+        {
+            put.execute(params![p, encode_pair_counts(counts)])?;
+        }
+        counts.fill(0);
+        Ok(())
+    };
+    while let Some(r) = rows.next()? {
+        let key: i64 = r.get(0)?;
+        if key & 0xff > i64::from(LAST_BUCKET) {
+            continue;
+        }
+        if pair != Some(key & !0xff) {
+            done(pair, &mut counts)?;
+            pair = Some(key & !0xff);
+        }
+        counts[(key & 0xff) as usize] = r.get::<_, i64>(1)? as u32;
+    }
+    done(pair, &mut counts)
 }
 
 /// The first id of an [`encode`]d list (its first delta, taken from 0).
@@ -1119,22 +1291,65 @@ pub fn doc_freq(conn: &Connection, key: i64) -> Result<u32> {
     Ok(q.query_row([key], |r| r.get::<_, i64>(0)).optional()?.unwrap_or(0) as u32)
 }
 
-/// Call `f` with (bucket, document frequency) of each non-empty length bucket of the token
-/// pair `pair` from `first` to `last` (one range scan: [`bigram_key`]s of a pair are
-/// adjacent).
-pub fn for_each_bucket(
+/// Call `f` with (index in `pairs`, bucket, document frequency) of each non-empty length
+/// bucket of each token pair of `pairs` that has a row in `fz_pair`, and return which have
+/// one. A pair without a row has fewer than [`PAIR_ROW_MIN`] postings (or is not in the
+/// index at all): [`for_each_row_between`] gives its buckets. A read of a small table instead
+/// of a range scan of `fz_gram`, whose rows hold the lists: measured at 1M units, the
+/// frequency scans were a sixth of a Japanese lookup, mostly descents to leaves not touched
+/// before. The pairs are read [`PAIRS_PER_READ`] to a statement.
+pub fn pair_buckets(
     conn: &Connection,
     lang_base: &str,
-    pair: u64,
-    first: u8,
-    last: u8,
-    mut f: impl FnMut(u8, u32),
+    pairs: &[u64],
+    mut f: impl FnMut(usize, u8, u32),
+) -> Result<Vec<bool>> {
+    let mut found = vec![false; pairs.len()];
+    // (key, index in pairs), in key order: the rows come back in key order.
+    let mut keys: Vec<(i64, usize)> =
+        pairs.iter().enumerate().map(|(i, &p)| (bigram_key(lang_base, p, 0), i)).collect();
+    keys.sort_unstable();
+    let mut q = conn.prepare_cached(PAIRS_SQL)?;
+    for chunk in keys.chunks(PAIRS_PER_READ) {
+        // Unused places repeat the first key (an IN list ignores repeats).
+        let mut params = [chunk[0].0; PAIRS_PER_READ];
+        for (p, &(key, _)) in params.iter_mut().zip(chunk) {
+            *p = key;
+        }
+        let mut rows = q.query(params)?;
+        while let Some(r) = rows.next()? {
+            let key: i64 = r.get(0)?;
+            let counts = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            let from = chunk.partition_point(|k| k.0 < key);
+            for &(_, i) in chunk[from..].iter().take_while(|k| k.0 == key) {
+                found[i] = true;
+                for_each_pair_count(counts, |b, n| f(i, b, n));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Pairs read by one statement in [`pair_buckets`] (a query has about 40).
+pub const PAIRS_PER_READ: usize = 32;
+
+/// [`pair_buckets`]'s statement: [`PAIRS_PER_READ`] keys.
+const PAIRS_SQL: &str = "SELECT key, counts FROM fz_pair WHERE key IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
+
+/// Call `f` with the key, the postings and the stored list ([`encode_list`]) of each gram
+/// from `first` to `last` (keys, inclusive): for a pair without a row in `fz_pair`, its
+/// buckets' document frequencies and (short) lists in one range scan.
+pub fn for_each_row_between(
+    conn: &Connection,
+    first: i64,
+    last: i64,
+    mut f: impl FnMut(i64, u32, &[u8]),
 ) -> Result<()> {
-    let mut q = conn.prepare_cached("SELECT key, n FROM fz_gram WHERE key BETWEEN ?1 AND ?2")?;
-    let mut rows = q.query([bigram_key(lang_base, pair, first), bigram_key(lang_base, pair, last)])?;
+    let mut q = conn.prepare_cached("SELECT key, n, ids FROM fz_gram NOT INDEXED WHERE key BETWEEN ?1 AND ?2")?;
+    let mut rows = q.query([first, last])?;
     while let Some(r) = rows.next()? {
-        let key: i64 = r.get(0)?;
-        f((key & 0xff) as u8, r.get::<_, i64>(1)? as u32);
+        let list = r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+        f(r.get(0)?, r.get::<_, i64>(1)? as u32, list);
     }
     Ok(())
 }
@@ -1196,6 +1411,9 @@ pub fn rebuild(conn: &mut Connection) -> Result<()> {
 /// index builds it in the same transaction, so a migrated memory is never left unindexed).
 pub fn rebuild_in(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch("DELETE FROM fz_gram; DELETE FROM fz_lang;")?;
+    if has_pair_table(tx)? {
+        tx.execute("DELETE FROM fz_pair", [])?;
+    }
     // The switch is for the benchmark's no-index import; a rebuild always indexes.
     let was = ENABLED.with(|e| e.replace(true));
     on_import_started(tx)?;
@@ -1249,9 +1467,11 @@ pub fn regroup_in(tx: &Transaction<'_>) -> Result<()> {
 
 /// Bytes the index takes in the database file (needs SQLite's `dbstat`; `None` without it).
 pub fn size_on_disk(conn: &Connection) -> Option<u64> {
-    conn.query_row("SELECT sum(pgsize) FROM dbstat WHERE name IN ('fz_gram', 'fz_lang')", [], |r| r.get::<_, i64>(0))
-        .ok()
-        .map(|n| n as u64)
+    conn.query_row("SELECT sum(pgsize) FROM dbstat WHERE name IN ('fz_gram', 'fz_lang', 'fz_pair')", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .ok()
+    .map(|n| n as u64)
 }
 
 #[cfg(test)]
@@ -1412,6 +1632,127 @@ mod tests {
         assert_eq!(doc_freq(&conn, 5).unwrap(), 46);
         let last: i64 = conn.query_row("SELECT last FROM fz_gram WHERE key = 5", [], |r| r.get(0)).unwrap();
         assert_eq!(last, 2002);
+    }
+
+    /// Issue 5: a pair's row in `fz_pair` holds the postings of each of its bucket rows in
+    /// `fz_gram`: made once a write leaves [`PAIR_ROW_MIN`] postings in the buckets it
+    /// touched (counting the buckets it did not touch), and kept up to date by every write
+    /// after, appended, merged or in a new bucket. Other keys have no row.
+    #[test]
+    fn pair_rows_follow_the_bucket_rows() {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut c = conn;
+        crate::tm::schema::migrate(&mut c).unwrap();
+        let conn = c;
+        let langs = ["ja".to_string()];
+        let pair = bigram_key("ja", bigram_class(1, 2), 0);
+        let (b3, b5) = (pair | 3, pair | 5);
+        let row = |conn: &Connection| {
+            let mut got = Vec::new();
+            let found = pair_buckets(conn, "ja", &[bigram_class(1, 2)], |_, b, n| got.push((b, n))).unwrap();
+            found[0].then_some(got)
+        };
+        let scan = |conn: &Connection| {
+            let mut got = Vec::new();
+            for_each_row_between(conn, pair, pair | i64::from(LAST_BUCKET), |k, n, list| {
+                assert_eq!(decode(list).len(), n as usize);
+                got.push(((k & 0xff) as u8, n));
+            })
+            .unwrap();
+            got
+        };
+        let min = PAIR_ROW_MIN;
+        // Short of the threshold: no row, the range scan has them.
+        write_postings(&conn, grams(&[(b5, 1, 40), (b5, 2, 41)]), &langs).unwrap();
+        assert_eq!(row(&conn), None);
+        assert_eq!(scan(&conn), [(5, 2)]);
+        // Bucket 3 reaches it alone: the row also counts bucket 5, not written this time.
+        let many: Vec<(i64, u32, u8)> = (0..min).map(|i| (b3, 100 + i, 5)).collect();
+        write_postings(&conn, grams(&many), &langs).unwrap();
+        assert_eq!(row(&conn), Some(vec![(3, min), (5, 2)]));
+        // Appended to, merged with an id out of order, a new bucket: the row follows.
+        write_postings(&conn, grams(&[(b5, 50, 40), (b3, 1000, 6), (pair | 8, 7, 200)]), &langs).unwrap();
+        assert_eq!(row(&conn), Some(vec![(3, min + 1), (5, 3), (8, 1)]));
+        assert_eq!(row(&conn).unwrap(), scan(&conn));
+        // A big write (past the point where the keys of all rows are read once).
+        let big: Vec<(i64, u32, u8)> = (0..5000u32).map(|i| ((i64::from(i) << 8) | 2, 2000 + i, 3)).collect();
+        write_postings(&conn, grams(&[&big[..], &[(b5, 9000, 40)]].concat()), &langs).unwrap();
+        assert_eq!(row(&conn), Some(vec![(3, min + 1), (5, 4), (8, 1)]));
+        assert_eq!(row(&conn).unwrap(), scan(&conn));
+        let rows: i64 = conn.query_row("SELECT count(*) FROM fz_pair", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 1, "the single postings of other keys make no rows");
+        // What migration 006 builds from the lists is what the writes kept.
+        let kept: Vec<(i64, Vec<u8>)> = conn
+            .prepare("SELECT key, counts FROM fz_pair ORDER BY key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut c = conn;
+        let tx = c.transaction().unwrap();
+        build_pair_rows_in(&tx).unwrap();
+        let built: Vec<(i64, Vec<u8>)> = tx
+            .prepare("SELECT key, counts FROM fz_pair ORDER BY key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(built, kept);
+    }
+
+    /// Issue 5: an import keeps every pair's row equal to what its bucket rows hold (the
+    /// threshold lowered so that every pair has one), whether its buffers are spilled or
+    /// not, and a rebuild of the index makes the same rows again.
+    #[test]
+    fn imports_and_rebuilds_keep_the_pair_rows_exact() {
+        for flush_at in [FLUSH_AT_BYTES, 1] {
+            TEST_FLUSH_AT.with(|f| f.set(flush_at));
+            pair_rows_after_imports_and_rebuild();
+            TEST_FLUSH_AT.with(|f| f.set(FLUSH_AT_BYTES));
+        }
+    }
+
+    fn pair_rows_after_imports_and_rebuild() {
+        use crate::formats::ReadItem;
+        use crate::tm::{ImportOptions, TranslationMemory, Unit, Variant};
+        let rows = |conn: &Connection| -> Vec<(i64, Vec<u8>)> {
+            conn.prepare("SELECT key, counts FROM fz_pair ORDER BY key")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        TEST_PAIR_ROW_MIN.with(|m| m.set(1));
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let (ja, en) = (Lang::parse("ja").unwrap(), Lang::parse("en").unwrap());
+        let texts = ["東京で雪が降りました。", "東京で雨が降りました。", "大阪で雪が降った。", "雪"];
+        for chunk in texts.chunks(2) {
+            let units = chunk.iter().map(|t| {
+                Ok(ReadItem::Unit(Unit::new(vec![
+                    Variant::from_plain(ja.clone(), t),
+                    Variant::from_plain(en.clone(), &format!("{t} (en)")),
+                ])))
+            });
+            tm.import(units, &ImportOptions::default()).unwrap();
+        }
+        let kept = rows(tm.conn());
+        assert!(!kept.is_empty());
+        for (key, counts) in &kept {
+            let mut scanned = Vec::new();
+            for_each_row_between(tm.conn(), *key, key | i64::from(LAST_BUCKET), |k, n, _| {
+                scanned.push(((k & 0xff) as u8, n));
+            })
+            .unwrap();
+            let mut stored = Vec::new();
+            for_each_pair_count(counts, |b, n| stored.push((b, n)));
+            assert_eq!(stored, scanned);
+        }
+        rebuild(tm.conn_mut()).unwrap();
+        TEST_PAIR_ROW_MIN.with(|m| m.set(PAIR_ROW_MIN));
+        assert_eq!(rows(tm.conn()), kept);
     }
 
     #[test]

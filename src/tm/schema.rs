@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../tm/schema/003_named_indexes.sql"),
     include_str!("../../tm/schema/004_fuzzy_length_buckets.sql"),
     include_str!("../../tm/schema/005_fuzzy_grouped_lists.sql"),
+    include_str!("../../tm/schema/006_fuzzy_pair_rows.sql"),
 ];
 
 /// Index of the migration that creates the fuzzy index (002).
@@ -22,6 +23,9 @@ const LENGTH_BUCKETS: usize = 3;
 
 /// Index of the migration that groups long posting lists by token count (005).
 const GROUPED_LISTS: usize = 4;
+
+/// Index of the migration that adds the pairs' rows of document frequencies (006).
+const PAIR_ROWS: usize = 5;
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -63,6 +67,11 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             // Flat lists written by schema 4: grouped where the new layout pays. One
             // rebuilt by 002 or 004 in this same run was written grouped already.
             crate::tm::index::regroup_in(&tx)?;
+        }
+        if i == PAIR_ROWS && current > 0 {
+            // The pairs of the index already written (by an older tomo, or rebuilt by 002
+            // or 004 in this same run, before the table existed).
+            crate::tm::index::build_pair_rows_in(&tx)?;
         }
         // user_version takes no bound parameter; the value is our own integer.
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
@@ -199,6 +208,50 @@ mod tests {
         );
         let cat = gram_key("ja", tok("猫")[0].class);
         assert_eq!(posting_blob(&conn, cat).unwrap(), encode(&[(41, 6)]), "a short list stays flat");
+    }
+
+    /// Issue 5: migration 006 gives each common character pair of a schema-5 index its row
+    /// of document frequencies per length bucket (`fz_pair`), and none to a rare one.
+    #[test]
+    fn migrating_from_version_5_adds_the_pair_rows() {
+        use crate::tm::index::{bigram_class, bigram_key, doc_freq, gram_key, length_bucket, pair_buckets};
+        let mut conn = Connection::open_in_memory().unwrap();
+        create_at_version(&conn, 5);
+        conn.execute_batch("INSERT INTO unit (id, key) VALUES (1, x'01');").unwrap();
+        // 40 variants of three lengths (three buckets) holding 東京, one holding 猫が.
+        let texts: Vec<String> = (0..40).map(|i| format!("東京{}", "あ".repeat(1 + i % 3 * 8))).collect();
+        for (i, text) in texts.iter().chain(std::iter::once(&"猫が座った。".to_string())).enumerate() {
+            conn.execute(
+                "INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash) VALUES (?1, 1, 'ja', 'ja', ?2, ?2, ?1)",
+                rusqlite::params![i as i64 + 1, text],
+            )
+            .unwrap();
+        }
+        {
+            // The schema-5 index, written before the table existed.
+            let tx = conn.transaction().unwrap();
+            crate::tm::index::rebuild_in(&tx).unwrap();
+            tx.commit().unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        let tok = |t: &str| crate::tm::fuzzy::tokenize::tokenize(t, crate::tm::fuzzy::tokenize::Granularity::Chars);
+        let t = tok("東京");
+        let tokyo = bigram_class(t[0].class, t[1].class);
+        let mut got = Vec::new();
+        assert_eq!(pair_buckets(&conn, "ja", &[tokyo], |_, b, n| got.push((b, n))).unwrap(), [true]);
+        let want: Vec<(u8, u32)> = [3u8, 11, 19]
+            .iter()
+            .map(|&len| length_bucket(len))
+            .map(|b| (b, doc_freq(&conn, bigram_key("ja", tokyo, b)).unwrap()))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(got.iter().map(|g| g.1).sum::<u32>(), 40);
+        let c = tok("猫が");
+        let cat = bigram_class(c[0].class, c[1].class);
+        assert_eq!(pair_buckets(&conn, "ja", &[cat], |_, _, _| {}).unwrap(), [false], "a rare pair has no row");
+        assert!(doc_freq(&conn, gram_key("ja", c[0].class)).unwrap() == 1);
     }
 
     #[test]

@@ -106,6 +106,62 @@ fn lookup_stdin_prints_one_json_line_per_input_line() {
     assert_eq!(lines[2]["matches"][0]["target"], "More defectors arrived.");
 }
 
+/// Issue 5: `--stdin` lines may end in LF, CRLF or nothing (the last line); an empty line
+/// is a query with no match.
+#[test]
+fn lookup_stdin_lines_end_with_lf_crlf_or_nothing() {
+    let env = env_with_memory();
+    let out = env
+        .tomo()
+        .args(["--db", "tm.db", "lookup", "--stdin", "--from", "ja", "--to", "en", "--json"])
+        .write_stdin("東京で雪が降りました。\r\n\n脱北者が増えた。")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines = json_lines(&out);
+    let queries: Vec<&str> = lines.iter().map(|l| l["query"].as_str().unwrap()).collect();
+    assert_eq!(queries, ["東京で雪が降りました。", "", "脱北者が増えた。"]);
+    assert_eq!(lines[0]["matches"][0]["kind"], "exact");
+    assert_eq!(lines[1]["matches"].as_array().unwrap().len(), 0);
+    assert_eq!(lines[2]["matches"][0]["target"], "More defectors arrived.");
+}
+
+/// Issue 5: the lines of one read from standard input share a read transaction, which ends
+/// before `--stdin` waits for more: a unit committed meanwhile (here by another connection)
+/// is found by the next line.
+#[test]
+fn lookup_stdin_sees_units_added_while_it_waits_for_input() {
+    use std::io::{BufRead, BufReader, Write};
+    let env = env_with_memory();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tomo"))
+        .current_dir(env.root())
+        .env_remove("TOMO_DB")
+        .args(["--db", "tm.db", "lookup", "--stdin", "--from", "ja", "--to", "en", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut ask = |text: &str| {
+        writeln!(stdin, "{text}").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        serde_json::from_str::<serde_json::Value>(&line).unwrap()
+    };
+    assert_eq!(ask("猫が座った。")["matches"].as_array().unwrap().len(), 0);
+    let mut tm = TranslationMemory::open(&env.path("tm.db")).unwrap();
+    let (ja, en) = (Lang::parse("ja").unwrap(), Lang::parse("en").unwrap());
+    let unit = Unit::new(vec![Variant::from_plain(ja, "猫が座った。"), Variant::from_plain(en, "The cat sat.")]);
+    tm.import([Ok(ReadItem::Unit(unit))], &ImportOptions::default()).unwrap();
+    assert_eq!(ask("猫が座った。")["matches"][0]["target"], "The cat sat.");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
 #[test]
 fn lookup_human_output_shows_differences_and_translation_without_colour_when_piped() {
     let env = env_with_memory();

@@ -18,8 +18,6 @@ pub mod score;
 pub mod search;
 pub mod tokenize;
 
-use rusqlite::OptionalExtension;
-
 use crate::error::Result;
 use crate::lang::Lang;
 use crate::tm::TranslationMemory;
@@ -135,13 +133,8 @@ impl TranslationMemory {
         let mut out = Vec::with_capacity(hits.len());
         for hit in hits {
             let Some(target) = self.target_of(hit.unit, hit.variant, q.to)? else { continue };
-            let (origin, created, changed, prev, next): UnitFacts = self
-                .conn()
-                .prepare_cached(
-                    "SELECT u.origin, u.created, u.changed, v.context_prev, v.context_next
-                     FROM unit u JOIN variant v ON v.unit_id = u.id WHERE v.id = ?1",
-                )?
-                .query_row([hit.variant], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            let search::Facts { origin, created, changed, context_prev: prev, context_next: next, norm_hash } =
+                hit.facts;
             let stored_tokens = tokenize::tokenize(&hit.norm, tokenize::granularity(q.from));
             let diff = score::diff(&query.norm, &query.tokens, &hit.norm, &stored_tokens);
             let (target, substituted) = if hit.kind == MatchKind::Numbers {
@@ -152,7 +145,7 @@ impl TranslationMemory {
             } else {
                 (target, None)
             };
-            let multiple = self.has_other_translations(hit.variant, hit.unit, q.from, q.to)?;
+            let multiple = self.has_other_translations(norm_hash, hit.unit, q.from, q.to)?;
             out.push(Match {
                 score: hit.score,
                 kind: hit.kind,
@@ -198,14 +191,9 @@ impl TranslationMemory {
         Ok(fallback)
     }
 
-    /// Does another unit hold the same (normalized) source with a translation in `to`?
-    fn has_other_translations(&self, variant: i64, unit: i64, from: &Lang, to: &Lang) -> Result<bool> {
-        let hash: Option<i64> = self
-            .conn()
-            .prepare_cached("SELECT norm_hash FROM variant WHERE id = ?1")?
-            .query_row([variant], |r| r.get(0))
-            .optional()?;
-        let Some(hash) = hash else { return Ok(false) };
+    /// Does another unit hold the same (normalized) source, whose `norm_hash` is `hash`,
+    /// with a translation in `to`?
+    fn has_other_translations(&self, hash: i64, unit: i64, from: &Lang, to: &Lang) -> Result<bool> {
         let mut q = self.conn().prepare_cached(
             "SELECT s.lang, s.id, s.unit_id FROM variant s WHERE s.norm_hash = ?1 AND s.unit_id <> ?2",
         )?;
@@ -220,9 +208,6 @@ impl TranslationMemory {
         Ok(false)
     }
 }
-
-/// Origin, created, changed, context before and after.
-type UnitFacts = (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
 
 fn params<'a>(q: &'a Lookup<'a>) -> search::Params<'a> {
     search::Params { to: q.to, min_score: q.min_score, limit: q.limit }

@@ -123,10 +123,10 @@ impl Scratch {
     }
 
     /// The slot holding `id`, or the empty slot where it would go.
-    #[inline]
+    #[inline(always)]
     fn slot(&self, id: u32) -> usize {
         let mask = self.slots.len() - 1;
-        let mut i = ((u64::from(id) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        let mut i = self.home(id);
         loop {
             let s = self.slots[i];
             if s == EMPTY || (s >> 32) as u32 == id {
@@ -137,7 +137,7 @@ impl Scratch {
     }
 
     /// Add `w` to the count of `id`, which is admitted with token count `len` when new.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, id: u32, w: u32, len: u8) {
         let s = self.slot(id);
         let slot = self.slots[s];
@@ -156,6 +156,46 @@ impl Scratch {
         }
     }
 
+    /// [`add`](Self::add) every id of a group ([`index::decode_ids`]). The ids are decoded
+    /// a batch at a time and their slots loaded before any is counted: a probe of the table
+    /// (sized to the postings, it outgrows the first-level cache) waited on memory for a
+    /// third of its time, one probe after the other.
+    fn add_group(&mut self, ids: &[u8], w: u32, len: u8) {
+        const BATCH: usize = 16;
+        let mut batch = [0u32; BATCH];
+        let mut n = 0;
+        index::decode_ids(ids, |v| {
+            batch[n] = v;
+            n += 1;
+            if n == BATCH {
+                self.add_batch(&batch, w, len);
+                n = 0;
+            }
+            true
+        });
+        self.add_batch(&batch[..n], w, len);
+    }
+
+    #[inline(always)]
+    fn add_batch(&mut self, ids: &[u32], w: u32, len: u8) {
+        // Loads whose values only feed `black_box`: the counting below does not wait for
+        // them, and finds their lines in the cache (no `unsafe` prefetch instruction).
+        let mut touched = 0u64;
+        for &id in ids {
+            touched ^= self.slots[self.home(id)];
+        }
+        std::hint::black_box(touched);
+        for &id in ids {
+            self.add(id, w, len);
+        }
+    }
+
+    /// The slot where the probe for `id` starts.
+    #[inline(always)]
+    fn home(&self, id: u32) -> usize {
+        ((u64::from(id) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
     /// The bit of `id` in `seen` (a hash other than the table's, so the two do not
     /// collide together).
     #[inline]
@@ -165,7 +205,7 @@ impl Scratch {
 
     /// Add `w` to the count of `id` if it is a candidate; most ids that are not are
     /// turned away by `seen` without a probe.
-    #[inline]
+    #[inline(always)]
     fn bump_if_seen(&mut self, id: u32, w: u32) {
         let bit = self.seen_bit(id);
         if self.seen[bit / 64] & (1 << (bit % 64)) != 0 {
@@ -239,6 +279,26 @@ pub struct Hit {
     pub plain: String,
     /// Its normalized text.
     pub norm: String,
+    /// What the match reports besides (read with the rest, so the match needs no
+    /// statement of its own for them).
+    pub facts: Facts,
+}
+
+/// The unit's and the source variant's columns a [`Hit`] reports.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The unit's origin.
+    pub origin: Option<String>,
+    /// Its creation date.
+    pub created: Option<String>,
+    /// Its last change.
+    pub changed: Option<String>,
+    /// The source variant's previous sentence in its document.
+    pub context_prev: Option<String>,
+    /// Its next sentence.
+    pub context_next: Option<String>,
+    /// The source variant's `norm_hash` (other units with the same source).
+    pub norm_hash: i64,
 }
 
 impl Hit {
@@ -290,15 +350,25 @@ struct Rest {
     unit: i64,
     recency: String,
     usage: i64,
+    facts: Facts,
 }
 
-const REST_SQL: &str = "SELECT v.plain, v.seg, v.unit_id, coalesce(u.changed, u.created, ''), u.usage_count
+const REST_SQL: &str = "SELECT v.plain, v.seg, v.unit_id, coalesce(u.changed, u.created, ''), u.usage_count,
+        u.origin, u.created, u.changed, v.context_prev, v.context_next, v.norm_hash
     FROM variant v JOIN unit u ON u.id = v.unit_id WHERE v.id = ?1";
 
 fn fetch_rest(conn: &Connection, variant: i64) -> Result<Rest> {
     let mut q = conn.prepare_cached(REST_SQL)?;
     Ok(q.query_row([variant], |r| {
-        Ok(Rest { plain: r.get(0)?, seg: r.get(1)?, unit: r.get(2)?, recency: r.get(3)?, usage: r.get(4)? })
+        let facts = Facts {
+            origin: r.get(5)?,
+            created: r.get(6)?,
+            changed: r.get(7)?,
+            context_prev: r.get(8)?,
+            context_next: r.get(9)?,
+            norm_hash: r.get(10)?,
+        };
+        Ok(Rest { plain: r.get(0)?, seg: r.get(1)?, unit: r.get(2)?, recency: r.get(3)?, usage: r.get(4)?, facts })
     })?)
 }
 
@@ -321,7 +391,7 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
     if base < floor {
         return Ok(None);
     }
-    let Rest { plain, seg, unit, recency, usage } = fetch_rest(conn, variant)?;
+    let Rest { plain, seg, unit, recency, usage, facts } = fetch_rest(conn, variant)?;
     let mut penalties = Vec::new();
     // Text `<` is stored escaped, so a raw `<` in the segment is an inline element.
     if seg.as_deref().is_some_and(|s| s.contains('<')) {
@@ -350,7 +420,7 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
     } else {
         MatchKind::Fuzzy
     };
-    Ok(Some(Hit { variant, unit, score, base, distance, kind, penalties, recency, usage, plain, norm }))
+    Ok(Some(Hit { variant, unit, score, base, distance, kind, penalties, recency, usage, plain, norm, facts }))
 }
 
 fn number_differences(qn: &str, qt: &[Token], sn: &str, st: &[Token]) -> usize {
@@ -541,7 +611,7 @@ fn bigram_need(qlen: usize, min: u8, any_length: usize) -> usize {
     let spec = Spec { qlen, total: (qlen - 1) as u32, need: 0, min, filter: Filter::Bigrams };
     (0..255usize)
         .filter(|&c| score::base_score(qlen.abs_diff(c), qlen, c) >= min)
-        .filter_map(|c| (0..=spec.total).find(|&x| spec.bound(x, c as u8) >= min))
+        .filter_map(|c| spec.least_shared(c as u8))
         .min()
         .map_or(any_length, |n| (n as usize).max(any_length))
 }
@@ -557,8 +627,9 @@ fn gram_lists(conn: &Connection, q: &Query, classes: &[u64]) -> Result<Vec<Gram>
         *weights.entry(c).or_insert(0) += 1;
     }
     let mut grams: Vec<Gram> = Vec::with_capacity(weights.len());
+    let lang = q.lang.base();
     for (&class, &w) in &weights {
-        let key = index::gram_key(q.lang.base(), class);
+        let key = index::gram_key(lang, class);
         grams.push((index::doc_freq(conn, key)?, key, w));
     }
     grams.sort_unstable();
@@ -593,18 +664,41 @@ fn bigram_candidates(
         weights
     };
     let weights = weigh(&mut pairs.iter().copied());
-    // Document frequency of each distinct pair in each bucket of the window.
+    // `base()` scans the tag: once per search.
+    let lang = q.lang.base();
+    // Document frequency of each distinct pair in each bucket of the window: from the
+    // pair's row in `fz_pair`, or, for a pair without one (a rare pair, whose lists
+    // admission reads first), from a range scan of its buckets that copies their lists too.
     let width = usize::from(b1 - b0) + 1;
-    let mut dfs: HashMapId<u64, Vec<u32>> = HashMapId::default();
-    for &pair in weights.keys() {
-        let mut seen = vec![0u32; width];
-        index::for_each_bucket(conn, q.lang.base(), pair, b0, b1, |b, n| {
-            if let Some(df) = seen.get_mut(usize::from(b.wrapping_sub(b0))) {
-                *df = n;
-            }
-        })?;
-        dfs.insert(pair, seen);
+    let distinct: Vec<u64> = weights.keys().copied().collect();
+    let mut seen = vec![0u32; width * distinct.len()];
+    let in_window = |b: u8| usize::from(b.wrapping_sub(b0)) < width;
+    let has_row = index::pair_buckets(conn, lang, &distinct, |i, b, n| {
+        if in_window(b) {
+            seen[i * width + usize::from(b - b0)] = n;
+        }
+    })?;
+    let mut pre = Preloaded::default();
+    for (i, &pair) in distinct.iter().enumerate() {
+        if !has_row[i] {
+            let base = index::bigram_key(lang, pair, 0);
+            index::for_each_row_between(conn, base | i64::from(b0), base | i64::from(b1), |key, n, blob| {
+                let b = (key & 0xff) as u8;
+                if in_window(b) {
+                    seen[i * width + usize::from(b - b0)] = n;
+                }
+                pre.add(key, blob);
+            })?;
+            pre.scanned.insert(base, ());
+        }
     }
+    // Per pair: its frequency in each bucket of the window, and its key in bucket 0 (the
+    // key of a bucket is this with the bucket in its low byte).
+    let dfs: HashMapId<u64, (&[u32], i64)> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, &pair)| (pair, (&seen[i * width..(i + 1) * width], index::bigram_key(lang, pair, 0))))
+        .collect();
     // The other filter on the same lists: disjoint pairs (chunks) of the query, from its
     // first or its second character.
     let chunks: Vec<(HashMapId<u64, u32>, Spec, Vec<u32>)> = (0..2)
@@ -637,10 +731,8 @@ fn bigram_candidates(
                 // Some length may share no gram at all: not on any list.
                 continue;
             }
-            let mut lists: Vec<Gram> = weights
-                .iter()
-                .map(|(pair, &w)| (dfs[pair][i], index::bigram_key(q.lang.base(), *pair, bucket), w))
-                .collect();
+            let mut lists: Vec<Gram> =
+                weights.iter().map(|(pair, &w)| (dfs[pair].0[i], dfs[pair].1 | i64::from(bucket), w)).collect();
             lists.sort_unstable();
             let cost = admission_cost(&lists, spec.total, need);
             if best.as_ref().is_none_or(|b| cost < b.0) {
@@ -661,10 +753,8 @@ fn bigram_candidates(
         }
         // A chunk filter's survivors are checked against all the pairs too (below).
         let pair_lists: Vec<Gram> = if matches!(spec.filter, Filter::Chunks) {
-            let mut all: Vec<Gram> = weights
-                .iter()
-                .map(|(pair, &w)| (dfs[pair][i], index::bigram_key(q.lang.base(), *pair, bucket), w))
-                .collect();
+            let mut all: Vec<Gram> =
+                weights.iter().map(|(pair, &w)| (dfs[pair].0[i], dfs[pair].1 | i64::from(bucket), w)).collect();
             all.sort_unstable();
             all
         } else {
@@ -677,13 +767,11 @@ fn bigram_candidates(
     }
     // The pairs some bucket admits from: all their buckets in one range scan each (a
     // descent of the B-tree per list was the larger part of the time).
-    let mut pre = Preloaded::default();
     for &base in read.keys() {
-        index::for_each_list_between(conn, base | i64::from(b0), base | i64::from(b1), |key, blob| {
-            let start = pre.bytes.len();
-            pre.bytes.extend_from_slice(blob);
-            pre.at.insert(key, (start, pre.bytes.len()));
-        })?;
+        if pre.scanned.contains_key(&base) {
+            continue;
+        }
+        index::for_each_list_between(conn, base | i64::from(b0), base | i64::from(b1), |key, blob| pre.add(key, blob))?;
     }
     let mut all = Vec::new();
     let pair_spec = Spec { need: 0, ..spec };
@@ -704,9 +792,18 @@ fn bigram_candidates(
 struct Preloaded {
     bytes: Vec<u8>,
     at: HashMapId<i64, (usize, usize)>,
+    /// The pairs (bigram key with bucket byte 0) whose buckets of the window were all
+    /// copied.
+    scanned: HashMapId<i64, ()>,
 }
 
 impl Preloaded {
+    fn add(&mut self, key: i64, list: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(list);
+        self.at.insert(key, (start, self.bytes.len()));
+    }
+
     /// [`index::with_list`], from the copy when `key` was preloaded.
     fn with_list(&self, conn: &Connection, key: i64, f: impl FnOnce(&[u8])) -> Result<()> {
         match self.at.get(&key) {
@@ -736,7 +833,7 @@ fn need_by_length(spec: &Spec) -> Vec<u32> {
             if !fits {
                 return NONE;
             }
-            let by_bound = (0..=spec.total).find(|&x| spec.bound(x, cl as u8) >= min).unwrap_or(NONE);
+            let by_bound = spec.least_shared(cl as u8).unwrap_or(NONE);
             by_bound.max(spec.need)
         })
         .collect()
@@ -768,6 +865,23 @@ struct Spec {
 }
 
 impl Spec {
+    /// The fewest shared grams with which a candidate of `len` tokens can reach `min`
+    /// (`None`: not even with all of them). The bound grows with the count, so a binary
+    /// search finds it (a scan of every count was 2-3 % of a Japanese lookup: three specs
+    /// and every length of the window per search).
+    fn least_shared(&self, len: u8) -> Option<u32> {
+        let (mut lo, mut hi) = (0u32, self.total + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.bound(mid, len) < self.min {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo <= self.total).then_some(lo)
+    }
+
     /// Upper bound on the base score of a candidate sharing at most `shared` grams, with
     /// `len` tokens (255: 255 or more).
     fn bound(&self, shared: u32, len: u8) -> u8 {
@@ -852,10 +966,7 @@ fn candidates(
                             let n = need_of[usize::from(len)];
                             if n == NONE {
                             } else if remaining >= n {
-                                index::decode_ids(ids, |v| {
-                                    counts.add(v, w, len);
-                                    true
-                                });
+                                counts.add_group(ids, w, len);
                             } else if counts.per_len[usize::from(len)] > 0 {
                                 index::decode_ids(ids, |v| {
                                     counts.bump_if_seen(v, w);
@@ -883,6 +994,12 @@ fn candidates(
             break;
         }
         next += 1;
+        if df == 0 {
+            // No variant has the gram: nothing to read (the count it could add is gone).
+            remaining -= w;
+            counts.retain(|c, len| c + remaining >= need_of[usize::from(len)]);
+            continue;
+        }
         let last = counts.last;
         pre.with_list(conn, key, |blob| {
             index::for_each_segment(blob, |seg| {
@@ -1104,6 +1221,25 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// The binary search for the least shared count finds what a scan of every count
+        /// finds, for each filter, length and threshold.
+        #[test]
+        fn least_shared_is_the_first_count_reaching_min(
+            qlen in 2usize..120,
+            len in 0u8..=255,
+            min in 1u8..=100,
+            filter in 0usize..3,
+        ) {
+            let (filter, total) = match filter {
+                0 => (Filter::Tokens, qlen as u32),
+                1 => (Filter::Bigrams, qlen as u32 - 1),
+                _ => (Filter::Chunks, qlen as u32 / 2),
+            };
+            let spec = Spec { qlen, total, need: 0, min, filter };
+            let scan = (0..=total).find(|&x| spec.bound(x, len) >= min);
+            prop_assert_eq!(spec.least_shared(len), scan);
+        }
 
         /// The bigram bound never falls below the true score, whichever sequence is
         /// longer (a small alphabet makes repeated and accidentally shared pairs common).

@@ -209,11 +209,14 @@ fn check_contract(sources: &[String], queries: &[String], from: &str, min: u8, l
         })
         .collect();
     // Once with the lists in the layout the writer chooses, once with every list grouped
-    // by token count (a small memory's lists are mostly too short to be grouped).
+    // by token count and every character pair given its row of frequencies in `fz_pair` (a
+    // small memory's lists are mostly too short for either).
     for grouped in [false, true] {
         crate::tm::index::ALWAYS_GROUPED.with(|g| g.set(grouped));
+        crate::tm::index::TEST_PAIR_ROW_MIN.with(|m| m.set(if grouped { 1 } else { crate::tm::index::PAIR_ROW_MIN }));
         let tm = memory(units.clone());
         crate::tm::index::ALWAYS_GROUPED.with(|g| g.set(false));
+        crate::tm::index::TEST_PAIR_ROW_MIN.with(|m| m.set(crate::tm::index::PAIR_ROW_MIN));
         check_memory(&tm, queries, from, to, min, limit);
     }
 }
