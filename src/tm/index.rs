@@ -431,9 +431,10 @@ pub fn on_import_finishing(tx: &Transaction<'_>) -> Result<PostingsEnd> {
     let taken = PENDING.with(|p| p.borrow_mut().take_if(|pending| pending.conn == id && pending.fresh));
     let Some(pending) = taken else { return Ok(PostingsEnd { background: None }) };
     let langs = pending.langs.clone();
+    let file = spill_file(tx)?;
     let thread = std::thread::spawn(move || -> Result<std::fs::File> {
         use std::io::Write;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         for merged in Merged::new(pending)? {
             let (key, gram) = merged?;
             let (n, last, list) = fresh_list(gram);
@@ -583,13 +584,25 @@ fn spill(tx: &Transaction<'_>) -> Result<()> {
         })
     });
     let Some(grams) = taken else { return Ok(()) };
-    let run = Run::write(grams)?;
+    let run = Run::write(grams, spill_file(tx)?)?;
     PENDING.with(|p| {
         if let Some(pending) = p.borrow_mut().as_mut().filter(|pending| pending.conn == id) {
             pending.runs.push(run);
         }
     });
     Ok(())
+}
+
+/// An unnamed temporary file for spilled lists, beside the memory's file (on the disk that
+/// holds the memory, which the lists will join; a small `/tmp` is not filled), or in the
+/// system's temporary directory for a memory without a file.
+fn spill_file(conn: &Connection) -> Result<std::fs::File> {
+    let dir =
+        conn.path().filter(|p| !p.is_empty()).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf()));
+    Ok(match dir {
+        Some(dir) => tempfile::tempfile_in(dir).or_else(|_| tempfile::tempfile())?,
+        None => tempfile::tempfile()?,
+    })
 }
 
 /// One spilled buffer: its lists in key order in an unnamed temporary file (removed by the
@@ -599,13 +612,13 @@ struct Run {
 }
 
 impl Run {
-    /// Write `grams` sorted by key: per gram its key, `n`, `last`, whether unsorted, and its
+    /// Write `grams` into `file` sorted by key: per gram its key, `n`, `last`, whether unsorted, and its
     /// bytes with their length.
-    fn write(grams: Grams) -> Result<Run> {
+    fn write(grams: Grams, file: std::fs::File) -> Result<Run> {
         use std::io::Write;
         let mut grams: Vec<(i64, GramBuf)> = grams.into_iter().collect();
         grams.sort_unstable_by_key(|g| g.0);
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         for (key, g) in grams {
             out.write_all(&key.to_le_bytes())?;
             out.write_all(&g.n.to_le_bytes())?;
@@ -1533,19 +1546,25 @@ mod tests {
         };
         // Into an empty memory, then into one that has lists (and where a deleted unit's
         // ids may come back): each with every buffer spilled early, and without.
-        let build = |flush_at: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        let build = |flush_at: usize, file: Option<&str>| {
             TEST_FLUSH_AT.with(|f| f.set(flush_at));
-            let mut tm = TranslationMemory::open_in_memory().unwrap();
+            // A memory with a file spills beside it.
+            let mut tm = match file {
+                Some(name) => TranslationMemory::open(&dir.path().join(name)).unwrap(),
+                None => TranslationMemory::open_in_memory().unwrap(),
+            };
             tm.import(batch(0, 300), &ImportOptions::default()).unwrap();
             tm.conn().execute("DELETE FROM unit WHERE id > 290", []).unwrap();
             tm.import(batch(300, 700), &ImportOptions::default()).unwrap();
             TEST_FLUSH_AT.with(|f| f.set(FLUSH_AT_BYTES));
             tm
         };
-        let (whole, spilled) = (build(FLUSH_AT_BYTES), build(300));
+        let (whole, spilled) = (build(FLUSH_AT_BYTES, None), build(300, None));
         let want = all_lists(whole.conn());
         assert!(want.len() > 100, "{} lists", want.len());
         assert_eq!(all_lists(spilled.conn()), want);
+        assert_eq!(all_lists(build(300, Some("tm.db")).conn()), want);
     }
 
     #[test]
