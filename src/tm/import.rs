@@ -654,23 +654,24 @@ impl TranslationMemory {
         // interrupted import still leaves it exactly as it was. (Another connection
         // keeping the WAL open makes the switch fail; the import then stays in WAL mode.)
         let empty = memory_is_empty(self.conn())?;
-        let journal = self.path().is_some() && empty && set_journal(self.conn(), "delete");
         // Into an empty memory every variant row references the unit row inserted just
         // before it, so SQLite's foreign-key check (a seek in `unit` for each variant) proves
         // nothing: it is off for the bulk load (the pragma cannot change inside a transaction).
         if empty {
             self.conn().pragma_update(None, "foreign_keys", false)?;
         }
+        let journal = self.path().is_some() && empty && set_journal(self.conn(), "delete");
         let result = self.import_in_transaction(items, opts, progress, spent);
-        if empty {
-            self.conn().pragma_update(None, "foreign_keys", true)?;
-        }
         if journal {
             // If another connection opened the file meanwhile the switch back can fail; the
             // import is committed all the same, and every open puts the memory in WAL mode.
             set_journal(self.conn(), "wal");
         }
-        result
+        // Back on whether the import succeeded or not (its own error comes first).
+        let keys_on = if empty { self.conn().pragma_update(None, "foreign_keys", true) } else { Ok(()) };
+        let report = result?;
+        keys_on?;
+        Ok(report)
     }
 
     fn import_in_transaction<I>(
