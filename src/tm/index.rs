@@ -418,7 +418,7 @@ pub fn on_import_finished(tx: &Transaction<'_>) -> Result<()> {
 /// The end of an import's postings ([`on_import_finishing`]): laid out on a thread of their
 /// own, or to be written by [`on_import_finished`].
 pub struct PostingsEnd {
-    background: Option<(std::thread::JoinHandle<Result<std::fs::File>>, Vec<String>)>,
+    background: Option<(std::thread::JoinHandle<Result<Run>>, Vec<String>)>,
 }
 
 /// Start the end of the import on `tx`'s postings. When the index was empty as the import
@@ -432,19 +432,15 @@ pub fn on_import_finishing(tx: &Transaction<'_>) -> Result<PostingsEnd> {
     let Some(pending) = taken else { return Ok(PostingsEnd { background: None }) };
     let langs = pending.langs.clone();
     let file = spill_file(tx)?;
-    let thread = std::thread::spawn(move || -> Result<std::fs::File> {
-        use std::io::Write;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        for merged in Merged::new(pending)? {
+    // Each laid-out list goes into the file as a run's entry would: its key, `n`, `last`
+    // and its stored bytes.
+    let thread = std::thread::spawn(move || -> Result<Run> {
+        let lists = Merged::new(pending)?.map(|merged| {
             let (key, gram) = merged?;
-            let (n, last, list) = fresh_list(gram);
-            out.write_all(&key.to_le_bytes())?;
-            out.write_all(&n.to_le_bytes())?;
-            out.write_all(&last.to_le_bytes())?;
-            out.write_all(&(list.len() as u64).to_le_bytes())?;
-            out.write_all(&list)?;
-        }
-        Ok(out.into_inner().map_err(|e| e.into_error())?)
+            let (n, last, bytes) = fresh_list(gram);
+            Ok((key, GramBuf { n, last, unsorted: false, bytes }))
+        });
+        Run::write(lists, file)
     });
     Ok(PostingsEnd { background: Some((thread, langs)) })
 }
@@ -454,31 +450,22 @@ impl PostingsEnd {
     /// [`on_import_finished`].
     pub fn finish(self, tx: &Transaction<'_>) -> Result<()> {
         let Some((thread, langs)) = self.background else { return on_import_finished(tx) };
-        let mut file = match thread.join() {
-            Ok(file) => file?,
+        let lists = match thread.join() {
+            Ok(run) => run?.read()?,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        use std::io::{BufRead, Read, Seek};
-        file.rewind()?;
-        let mut input = std::io::BufReader::with_capacity(1 << 20, file);
         let mut lang_ins = tx.prepare_cached("INSERT OR IGNORE INTO fz_lang (lang_base) VALUES (?1)")?;
         for l in &langs {
             lang_ins.execute([l])?;
         }
         let mut insert = tx.prepare_cached("INSERT INTO fz_gram (key, n, last, ids) VALUES (?1, ?2, ?3, ?4)")?;
-        let mut list = Vec::new();
         // (key, postings) of each pair bucket row, for the pairs' rows in `fz_pair`.
         let mut touched: Vec<(i64, u32)> = Vec::new();
-        while !input.fill_buf()?.is_empty() {
-            let mut head = [0u8; 32];
-            input.read_exact(&mut head)?;
-            let word = |at: usize| i64::from_le_bytes(head[at..at + 8].try_into().expect("8 bytes"));
-            let (key, n) = (word(0), word(8));
-            list.resize(word(24) as usize, 0);
-            input.read_exact(&mut list)?;
-            insert.execute(params![key, n, word(16), list])?;
+        for list in lists {
+            let (key, list) = list?;
+            insert.execute(params![key, i64::from(list.n), i64::from(list.last), list.bytes])?;
             if key & 0xff <= i64::from(LAST_BUCKET) {
-                touched.push((key, n as u32));
+                touched.push((key, list.n));
             }
         }
         update_pair_rows(tx, &touched)
@@ -539,10 +526,10 @@ impl Iterator for Merged {
 /// A new list's (n, last, stored bytes) from its buffer: a short list starting above id 0
 /// is stored as buffered (flat), a longer one in the layout [`encode_list`] would choose
 /// (the buffer is the flat layout already when it is sorted and starts above 0).
-fn fresh_list(gram: GramBuf) -> (i64, i64, Vec<u8>) {
+fn fresh_list(gram: GramBuf) -> (u32, u32, Vec<u8>) {
     let first = first_id(&gram.bytes);
     if !gram.unsorted && first > 0 && (gram.n as usize) < GROUP_MIN && !always_grouped() {
-        return (i64::from(gram.n), i64::from(gram.last), gram.bytes);
+        return (gram.n, gram.last, gram.bytes);
     }
     let all = gram.postings();
     let list = if !gram.unsorted && first > 0 && !always_grouped() {
@@ -551,7 +538,7 @@ fn fresh_list(gram: GramBuf) -> (i64, i64, Vec<u8>) {
     } else {
         encode_list(&all)
     };
-    (all.len() as i64, i64::from(gram.last), list)
+    (all.len() as u32, gram.last, list)
 }
 
 /// The key of the next list of `run`, or its read error.
@@ -584,7 +571,9 @@ fn spill(tx: &Transaction<'_>) -> Result<()> {
         })
     });
     let Some(grams) = taken else { return Ok(()) };
-    let run = Run::write(grams, spill_file(tx)?)?;
+    let mut grams: Vec<(i64, GramBuf)> = grams.into_iter().collect();
+    grams.sort_unstable_by_key(|g| g.0);
+    let run = Run::write(grams.into_iter().map(Ok), spill_file(tx)?)?;
     PENDING.with(|p| {
         if let Some(pending) = p.borrow_mut().as_mut().filter(|pending| pending.conn == id) {
             pending.runs.push(run);
@@ -605,21 +594,21 @@ fn spill_file(conn: &Connection) -> Result<std::fs::File> {
     })
 }
 
-/// One spilled buffer: its lists in key order in an unnamed temporary file (removed by the
-/// system when it is closed, whatever happens to the import).
+/// One spilled buffer, or the laid-out lists of [`on_import_finishing`]: lists in key order
+/// in an unnamed temporary file (removed by the system when it is closed, whatever happens
+/// to the import).
 struct Run {
     file: std::fs::File,
 }
 
 impl Run {
-    /// Write `grams` into `file` sorted by key: per gram its key, `n`, `last`, whether unsorted, and its
-    /// bytes with their length.
-    fn write(grams: Grams, file: std::fs::File) -> Result<Run> {
+    /// Write `lists` (in key order) into `file`: per list its key, `n`, `last`, whether
+    /// unsorted, and its bytes with their length.
+    fn write(lists: impl Iterator<Item = Result<(i64, GramBuf)>>, file: std::fs::File) -> Result<Run> {
         use std::io::Write;
-        let mut grams: Vec<(i64, GramBuf)> = grams.into_iter().collect();
-        grams.sort_unstable_by_key(|g| g.0);
         let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        for (key, g) in grams {
+        for list in lists {
+            let (key, g) = list?;
             out.write_all(&key.to_le_bytes())?;
             out.write_all(&g.n.to_le_bytes())?;
             out.write_all(&g.last.to_le_bytes())?;
@@ -698,9 +687,9 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
         match old {
             None => {
                 let (n, last, list) = fresh_list(gram);
-                insert.execute(params![key, n, last, list])?;
+                insert.execute(params![key, i64::from(n), i64::from(last), list])?;
                 if bucketed {
-                    touched.push((key, n as u32));
+                    touched.push((key, n));
                 }
             }
             Some((n, last)) if !gram.unsorted && i64::from(first) > last && short(n) => {
