@@ -34,20 +34,18 @@ use crate::tm::fuzzy::tokenize::{FNV64, Granularity, for_each_token, granularity
 /// stays under 256 MB whatever the file size.
 const FLUSH_AT_BYTES: usize = 64 << 20;
 
-/// [`FLUSH_AT_BYTES`]; tests lower it to spill often.
-#[cfg(not(test))]
-fn flush_at_bytes() -> usize {
-    FLUSH_AT_BYTES
-}
-
 #[cfg(test)]
 thread_local! {
+    /// [`FLUSH_AT_BYTES`] in tests, which lower it to spill often.
     static TEST_FLUSH_AT: std::cell::Cell<usize> = const { std::cell::Cell::new(FLUSH_AT_BYTES) };
 }
 
-#[cfg(test)]
+/// [`FLUSH_AT_BYTES`] ([`TEST_FLUSH_AT`] in tests).
 fn flush_at_bytes() -> usize {
-    TEST_FLUSH_AT.with(|f| f.get())
+    #[cfg(test)]
+    return TEST_FLUSH_AT.with(|f| f.get());
+    #[cfg(not(test))]
+    FLUSH_AT_BYTES
 }
 
 /// What a gram's entry in the buffer costs besides its bytes (map slot, `Vec` header, the
@@ -454,10 +452,7 @@ impl PostingsEnd {
             Ok(run) => run?.read()?,
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        let mut lang_ins = tx.prepare_cached("INSERT OR IGNORE INTO fz_lang (lang_base) VALUES (?1)")?;
-        for l in &langs {
-            lang_ins.execute([l])?;
-        }
+        insert_langs(tx, &langs)?;
         let mut insert = tx.prepare_cached("INSERT INTO fz_gram (key, n, last, ids) VALUES (?1, ?2, ?3, ?4)")?;
         // (key, postings) of each pair bucket row, for the pairs' rows in `fz_pair`.
         let mut touched: Vec<(i64, u32)> = Vec::new();
@@ -657,16 +652,22 @@ impl Iterator for RunReader {
     }
 }
 
+/// Record that the index holds variants of `langs` (primary subtags).
+fn insert_langs(conn: &Connection, langs: &[String]) -> Result<()> {
+    let mut lang_ins = conn.prepare_cached("INSERT OR IGNORE INTO fz_lang (lang_base) VALUES (?1)")?;
+    for l in langs {
+        lang_ins.execute([l])?;
+    }
+    Ok(())
+}
+
 /// Append each gram's buffered postings to its list on disk: one read of the list's `n`
 /// and `last`, and one write per gram. A short list (under [`GROUP_MIN`] postings before and
 /// after) that only gains ids above its last one appends the new bytes, re-based, with
 /// SQL's `||`, so the list is not copied through Rust; a longer one is merged and written
 /// again in the layout [`encode_list`] chooses (SQLite rewrites the whole row either way).
 fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<()> {
-    let mut lang_ins = conn.prepare_cached("INSERT OR IGNORE INTO fz_lang (lang_base) VALUES (?1)")?;
-    for l in langs {
-        lang_ins.execute([l])?;
-    }
+    insert_langs(conn, langs)?;
     // Key order walks the table's B-tree once, front to back.
     let mut grams: Vec<(i64, GramBuf)> = grams.into_iter().collect();
     grams.sort_unstable_by_key(|g| g.0);
