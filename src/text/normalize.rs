@@ -121,9 +121,7 @@ fn simple_nfkc(c: char) -> Option<char> {
         0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
         0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0xFF | 0xB7 => Some(c),
         0x2013 | 0x2014 | 0x2018 | 0x2019 | 0x201C | 0x201D => Some(c),
-        0x3001..=0x3003 | 0x3005..=0x3011 | 0x3014..=0x301F => Some(c),
-        0x3041..=0x3096 | 0x30A1..=0x30FE => Some(c),
-        0x4E00..=0x9FFF | 0xAC00..=0xD7A3 => Some(c),
+        _ if is_plain_cjk(c) => Some(c),
         _ => None,
     }
 }
@@ -150,8 +148,8 @@ fn simple_normalize(text: &str) -> Option<String> {
     Some(f.out)
 }
 
-/// Characters [`simple_nfkc`] keeps as they are and [`Folder::push`] copies (caseless, not
-/// white space).
+/// The kana, ideographs, CJK punctuation and hangul [`simple_nfkc`] keeps as they are and
+/// [`Folder::push`] copies (caseless, not white space).
 fn is_plain_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3001..=0x3003 | 0x3005..=0x3011 | 0x3014..=0x301F | 0x3041..=0x3096 | 0x30A1..=0x30FE
