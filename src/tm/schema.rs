@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../tm/schema/004_fuzzy_length_buckets.sql"),
     include_str!("../../tm/schema/005_fuzzy_grouped_lists.sql"),
     include_str!("../../tm/schema/006_fuzzy_pair_rows.sql"),
+    include_str!("../../tm/schema/007_fast_hashes.sql"),
 ];
 
 /// Index of the migration that creates the fuzzy index (002).
@@ -26,6 +27,9 @@ const GROUPED_LISTS: usize = 4;
 
 /// Index of the migration that adds the pairs' rows of document frequencies (006).
 const PAIR_ROWS: usize = 5;
+
+/// Index of the migration that recomputes the de-duplication keys and text hashes (007).
+const FAST_HASHES: usize = 6;
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -72,6 +76,9 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             // The pairs of the index already written (by an older tomo, or rebuilt by 002
             // or 004 in this same run, before the table existed).
             crate::tm::index::build_pair_rows_in(&tx)?;
+        }
+        if i == FAST_HASHES && current > 0 {
+            crate::tm::import::rekey_in(&tx)?;
         }
         // user_version takes no bound parameter; the value is our own integer.
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
@@ -287,8 +294,10 @@ mod tests {
         for key in crate::tm::index::keys_of(&en, "the cat sat.").0 {
             assert!(crate::tm::index::doc_freq(&conn, key).unwrap() >= 1, "the variants are indexed");
         }
-        // The key is still unique, and deleting a unit still deletes its variants.
-        assert!(conn.execute("INSERT INTO unit (key) VALUES (x'05')", []).is_err());
+        // The key is still unique (007 recomputed it), and deleting a unit still deletes
+        // its variants.
+        let key: Vec<u8> = conn.query_row("SELECT key FROM unit WHERE id = 5", [], |r| r.get(0)).unwrap();
+        assert!(conn.execute("INSERT INTO unit (key) VALUES (?1)", [&key]).is_err());
         conn.execute("DELETE FROM unit WHERE id = 5", []).unwrap();
         let left: i64 = conn.query_row("SELECT count(*) FROM variant", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 1);
@@ -300,6 +309,57 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(indexes, ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+    }
+
+    /// Issue 2: migration 007 recomputes the de-duplication keys and the text hashes with
+    /// XXH3, so a unit imported again after the upgrade is found, and multiple
+    /// translations are still told by the source's hash.
+    #[test]
+    fn migrating_from_version_6_rekeys_units_and_hashes() {
+        use crate::lang::Lang;
+        use crate::tm::unit::{Unit, Variant};
+        let mut conn = Connection::open_in_memory().unwrap();
+        create_at_version(&conn, 6);
+        // Keys and hashes as schema 6 wrote them (FNV-1a; any other value will do here).
+        conn.execute_batch(
+            "INSERT INTO unit (id, key) VALUES (1, x'0101'), (2, x'0202');
+             INSERT INTO variant (id, unit_id, lang, lang_base, seg, plain, norm, norm_hash)
+                 VALUES (1, 1, 'en-US', 'en', NULL, 'The <b> cat.', 'the <b> cat.', 7),
+                        (2, 1, 'ja-JP', 'ja', NULL, '猫。', '猫。', 8),
+                        (3, 2, 'en-US', 'en', 'Press <ph x=\"1\"/> now.', 'Press  now.', 'press now.', 9);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        let (en, ja) = (Lang::parse("en-US").unwrap(), Lang::parse("ja-JP").unwrap());
+        let cat = Unit::new(vec![Variant::from_plain(en.clone(), "The <b> cat."), Variant::from_plain(ja, "猫。")]);
+        let mut tagged = Variant::from_plain(en, "Press  now.");
+        tagged.seg = "Press <ph x=\"1\"/> now.".into();
+        let press = Unit::new(vec![tagged]);
+        let key =
+            |id: i64| -> Vec<u8> { conn.query_row("SELECT key FROM unit WHERE id = ?1", [id], |r| r.get(0)).unwrap() };
+        assert_eq!(key(1), crate::tm::import::unit_key(&cat).to_be_bytes());
+        assert_eq!(key(2), crate::tm::import::unit_key(&press).to_be_bytes());
+        let hashes: Vec<(String, String, i64)> = conn
+            .prepare("SELECT lang_base, norm, norm_hash FROM variant ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for (lang_base, norm, hash) in hashes {
+            assert_eq!(hash, crate::tm::store::norm_hash(&lang_base, &norm), "{norm}");
+        }
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('unit_by_key', 'variant_by_norm')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 2, "both indexes are built again");
+        assert!(conn.execute("INSERT INTO unit (key) VALUES (?1)", [key(1)]).is_err(), "the key is still unique");
     }
 
     #[test]

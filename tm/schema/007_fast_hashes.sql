@@ -1,0 +1,7 @@
+-- tomo translation memory, schema version 7: the de-duplication key (`unit.key`) and the
+-- hash of the normalized text (`variant.norm_hash`) are XXH3 (128- and 64-bit) instead of
+-- FNV-1a, which hashed a byte per multiply and was a seventh of the preparing thread's
+-- work in a big import (issue 2). Same tables; the keys and hashes of an existing memory
+-- are recomputed in this migration's transaction (src/tm/import.rs `rekey_in`), with
+-- `unit_by_key` and `variant_by_norm` dropped meanwhile and built again after. A tomo of
+-- schema 6 would take every unit of this memory for new, hence the new version.
