@@ -7,12 +7,11 @@
 //! runs the first stage on two threads of their own, so reading and preparing overlap with
 //! SQLite's work.
 //!
-//! Into an empty memory the import is a bulk load: the secondary indexes on hashes
-//! (`unit_by_key`, `variant_by_norm`) are dropped inside the transaction, rows are
+//! Into an empty memory the import is a bulk load: the secondary indexes (`unit_by_key`,
+//! `variant_by_norm`, `variant_by_unit`) are dropped inside the transaction, rows are
 //! appended in rowid order, duplicates and earlier sources are told from in-memory sets
-//! ([`BulkSets`], on the preparing thread when there is one), and each of those indexes
-//! is built once at the end by one sort. `variant_by_unit`
-//! stays: the variants come in unit order, so its entries are appended at its end. Past
+//! ([`BulkSets`], on the preparing thread when there is one), and each index is built
+//! once at the end by one sort. Past
 //! [`BULK_UNITS_CAP`] units the indexes are built at once and the import goes on with
 //! probes, so memory stays bounded whatever the size of the file. A failed import rolls the dropped indexes back with
 //! everything else.
@@ -476,10 +475,11 @@ impl<'t, 'c> Importer<'t, 'c> {
         let empty = memory_is_empty(tx)?;
         let cache_size = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         if empty {
-            // `variant_by_unit` stays: appending to it as the rows come costs less than
-            // a sort at the end, when the other stages are done and only this one works
-            // (callgrind, 100k units: +553M while rows stream, -420M at the end).
-            tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_norm;")?;
+            // `variant_by_unit` too, though its entries would come in order: appended as
+            // the rows stream it cost the writing thread, the longest stage, 553M
+            // instructions at 100k units against 420M for its sort at the end, where
+            // SQLite's sorter worker shares it (1M units, 7 interleaved runs: wall 0.93×).
+            tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_norm; DROP INDEX variant_by_unit;")?;
             // Appending rows in rowid order needs few pages cached; the memory is better
             // left to the in-memory sets and the index buffers (measured: same time with
             // 16 MB as with 64 MB, 50 MB less at the peak).
@@ -512,7 +512,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             self.tx.pragma_update(None, "threads", sort_threads())?;
             self.tx.execute_batch(
                 "CREATE UNIQUE INDEX unit_by_key ON unit (key);
-                 CREATE INDEX variant_by_norm ON variant (norm_hash);",
+                 CREATE INDEX variant_by_norm ON variant (norm_hash);
+                 CREATE INDEX variant_by_unit ON variant (unit_id);",
             )?;
             self.tx.pragma_update(None, "threads", 0)?;
             // The probes after want the whole cache.
