@@ -346,9 +346,9 @@ pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u
 
 /// What the keys of a text need of one token class in one language, computed once for
 /// the many times a character or a word recurs: its [`key_in`], and the first half of a
-/// [`bigram_class`] with the class in front. A quarter of the instructions of an
-/// import's preparing thread were these FNV hashes, a multiply a byte; a text's
-/// characters and words are mostly ones seen before.
+/// [`bigram_class`] with the class in front: FNV hashes, a multiply a byte, and a text's
+/// characters and words are mostly ones seen before (cached, an import's keys took 12 %
+/// fewer instructions at 100k units).
 #[derive(Clone, Copy)]
 struct ClassKeys {
     seed: u64,
