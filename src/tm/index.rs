@@ -1208,18 +1208,23 @@ pub fn decode_ids(blob: &[u8], mut f: impl FnMut(u32) -> bool) {
 /// blob ends inside it.
 #[inline(always)]
 fn next_delta(blob: &[u8], i: &mut usize) -> Option<u32> {
-    // Nearly every delta takes one or two bytes (lists of a million-unit memory hold a
-    // posting every few hundred ids): those without the general loop's shifts.
+    // Nearly every delta takes one to three bytes (lists of a million-unit memory hold a
+    // posting every few hundred ids; the rare pairs admission reads first, one every few
+    // ten thousand): those without the general loop's shifts.
     let b0 = blob[*i];
     if b0 < 0x80 {
         *i += 1;
         return Some(u32::from(b0));
     }
-    if let Some(&b1) = blob.get(*i + 1)
-        && b1 < 0x80
-    {
+    let &b1 = blob.get(*i + 1)?;
+    if b1 < 0x80 {
         *i += 2;
         return Some(u32::from(b0 & 0x7f) | (u32::from(b1) << 7));
+    }
+    let &b2 = blob.get(*i + 2)?;
+    if b2 < 0x80 {
+        *i += 3;
+        return Some(u32::from(b0 & 0x7f) | (u32::from(b1 & 0x7f) << 7) | (u32::from(b2) << 14));
     }
     let (mut cur, mut shift) = (0u32, 0u32);
     loop {
@@ -1858,5 +1863,33 @@ mod tests {
         let mut back = Vec::new();
         decode_into(&encode(&ids), |v, l| back.push((v, l)));
         assert_eq!(back, ids);
+        // Deltas at each varint width's bounds (1 to 5 bytes), and a list cut inside its
+        // last varint, which reads as the ids before it.
+        let mut ids = vec![(0u32, 0u8)];
+        for delta in [127u32, 128, 16_383, 16_384, (1 << 21) - 1, 1 << 21, (1 << 28) - 1, 1 << 28] {
+            ids.push((ids.last().unwrap().0 + delta, 1));
+        }
+        let bytes = encode(&ids);
+        let mut back = Vec::new();
+        decode_into(&bytes, |v, l| back.push((v, l)));
+        assert_eq!(back, ids);
+        for cut in 1..bytes.len() {
+            let mut back = Vec::new();
+            decode_into(&bytes[..cut], |v, l| back.push((v, l)));
+            assert!(ids.starts_with(&back[..back.len().saturating_sub(1)]), "cut at {cut}");
+        }
+        let three = [0x80 | 5, 0x80 | 1, 2];
+        let mut got = Vec::new();
+        decode_ids(&three, |v| {
+            got.push(v);
+            true
+        });
+        assert_eq!(got, [5 | 1 << 7 | 2 << 14]);
+        got.clear();
+        decode_ids(&three[..2], |v| {
+            got.push(v);
+            true
+        });
+        assert!(got.is_empty(), "a varint cut short is not an id");
     }
 }
