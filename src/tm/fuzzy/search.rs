@@ -653,8 +653,8 @@ fn bigram_need(qlen: usize, min: u8, any_length: usize) -> usize {
         return any_length;
     }
     let spec = Spec { qlen, total: (qlen - 1) as u32, need: 0, min, filter: Filter::Bigrams };
-    (0..255usize)
-        .filter(|&c| score::base_score(qlen.abs_diff(c), qlen, c) >= min)
+    length_window(qlen, min)
+        .filter(|&c| c < 255 && score::base_score(qlen.abs_diff(c), qlen, c) >= min)
         .filter_map(|c| spec.least_shared(c as u8))
         .min()
         .map_or(any_length, |n| (n as usize).max(any_length))
@@ -881,10 +881,12 @@ const NONE: u32 = u32::MAX;
 /// of its 41 character pairs, one a third longer 27.
 fn need_by_length(spec: &Spec) -> Vec<u32> {
     let (qlen, min) = (spec.qlen, spec.min);
+    let window = length_window(qlen, min);
     (0..=255usize)
         .map(|cl| {
-            let fits = score::base_score(qlen.abs_diff(cl), qlen, cl) >= min
-                || (cl == 255 && qlen * 100 / usize::from(min) >= 255);
+            let fits = window.contains(&cl)
+                && (score::base_score(qlen.abs_diff(cl), qlen, cl) >= min
+                    || (cl == 255 && qlen * 100 / usize::from(min) >= 255));
             if !fits {
                 return NONE;
             }
@@ -892,6 +894,19 @@ fn need_by_length(spec: &Spec) -> Vec<u32> {
             by_bound.max(spec.need)
         })
         .collect()
+}
+
+/// The token counts (at most 255) among which are all those of stored sources a query of
+/// `qlen` tokens can match at `min` (≥ 1) by the length filter, and a few more: a
+/// source of `c ≤ qlen` tokens scores at most `100·c/qlen`, one of `c > qlen` at most
+/// `100·qlen/c`. The exact test is then made only inside it (it divides, and three
+/// specs a lookup asked it of all 256 counts: about 1 % of a Japanese lookup).
+fn length_window(qlen: usize, min: u8) -> std::ops::RangeInclusive<usize> {
+    let min = usize::from(min.max(1));
+    // 255 stands for 255 tokens or more: a query longer than that can match it.
+    let lo = (min * qlen / 100).saturating_sub(1).min(255);
+    let hi = (100 * qlen / min + 1).min(255);
+    lo..=hi
 }
 
 /// Least edits between a query of `q` tokens and a stored source of `c` tokens that share
@@ -1276,6 +1291,20 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Every token count the length filter keeps is inside the window.
+        #[test]
+        fn length_window_holds_every_length_that_fits(qlen in 1usize..400, min in 1u8..=100) {
+            let window = length_window(qlen, min);
+            for c in 0..=255usize {
+                if score::base_score(qlen.abs_diff(c), qlen, c) >= min {
+                    prop_assert!(window.contains(&c), "{c} of {qlen} at {min}");
+                }
+            }
+            if qlen * 100 / usize::from(min) >= 255 {
+                prop_assert!(window.contains(&255));
+            }
+        }
 
         /// The binary search for the least shared count finds what a scan of every count
         /// finds, for each filter, length and threshold.
