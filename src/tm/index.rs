@@ -1289,18 +1289,23 @@ pub fn decode_ids(blob: &[u8], mut f: impl FnMut(u32) -> bool) {
 /// blob ends inside it.
 #[inline(always)]
 fn next_delta(blob: &[u8], i: &mut usize) -> Option<u32> {
-    // Nearly every delta takes one or two bytes (lists of a million-unit memory hold a
-    // posting every few hundred ids): those without the general loop's shifts.
+    // Nearly every delta takes one to three bytes (lists of a million-unit memory hold a
+    // posting every few hundred ids; the rare pairs admission reads first, one every few
+    // ten thousand): those without the general loop's shifts.
     let b0 = blob[*i];
     if b0 < 0x80 {
         *i += 1;
         return Some(u32::from(b0));
     }
-    if let Some(&b1) = blob.get(*i + 1)
-        && b1 < 0x80
-    {
+    let &b1 = blob.get(*i + 1)?;
+    if b1 < 0x80 {
         *i += 2;
         return Some(u32::from(b0 & 0x7f) | (u32::from(b1) << 7));
+    }
+    let &b2 = blob.get(*i + 2)?;
+    if b2 < 0x80 {
+        *i += 3;
+        return Some(u32::from(b0 & 0x7f) | (u32::from(b1 & 0x7f) << 7) | (u32::from(b2) << 14));
     }
     let (mut cur, mut shift) = (0u32, 0u32);
     loop {
@@ -1381,7 +1386,9 @@ pub fn doc_freq(conn: &Connection, key: i64) -> Result<u32> {
 /// index at all): [`for_each_row_between`] gives its buckets. A read of a small table instead
 /// of a range scan of `fz_gram`, whose rows hold the lists: measured at 1M units, the
 /// frequency scans were a sixth of a Japanese lookup, mostly descents to leaves not touched
-/// before. The pairs are read [`PAIRS_PER_READ`] to a statement.
+/// before. One point read per pair, in key order: an `IN` list of 32 keys a statement
+/// (round 7) built a temporary B-tree of its keys before seeking each one, a third of the
+/// time these reads took (1M units, Japanese).
 pub fn pair_buckets(
     conn: &Connection,
     lang_base: &str,
@@ -1389,36 +1396,27 @@ pub fn pair_buckets(
     mut f: impl FnMut(usize, u8, u32),
 ) -> Result<Vec<bool>> {
     let mut found = vec![false; pairs.len()];
-    // (key, index in pairs), in key order: the rows come back in key order.
+    // (key, index in pairs), in key order (pairs whose keys collide share the row).
     let mut keys: Vec<(i64, usize)> =
         pairs.iter().enumerate().map(|(i, &p)| (bigram_key(lang_base, p, 0), i)).collect();
     keys.sort_unstable();
-    let mut q = conn.prepare_cached(PAIRS_SQL)?;
-    for chunk in keys.chunks(PAIRS_PER_READ) {
-        // Unused places repeat the first key (an IN list ignores repeats).
-        let mut params = [chunk[0].0; PAIRS_PER_READ];
-        for (p, &(key, _)) in params.iter_mut().zip(chunk) {
-            *p = key;
-        }
-        let mut rows = q.query(params)?;
-        while let Some(r) = rows.next()? {
-            let key: i64 = r.get(0)?;
-            let counts = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-            let from = chunk.partition_point(|k| k.0 < key);
-            for &(_, i) in chunk[from..].iter().take_while(|k| k.0 == key) {
+    let mut q = conn.prepare_cached("SELECT counts FROM fz_pair WHERE key = ?1")?;
+    let mut at = 0;
+    while at < keys.len() {
+        let key = keys[at].0;
+        let same = keys[at..].iter().take_while(|k| k.0 == key).count();
+        let mut rows = q.query([key])?;
+        if let Some(r) = rows.next()? {
+            let counts = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            for &(_, i) in &keys[at..at + same] {
                 found[i] = true;
                 for_each_pair_count(counts, |b, n| f(i, b, n));
             }
         }
+        at += same;
     }
     Ok(found)
 }
-
-/// Pairs read by one statement in [`pair_buckets`] (a query has about 40).
-pub const PAIRS_PER_READ: usize = 32;
-
-/// [`pair_buckets`]'s statement: [`PAIRS_PER_READ`] keys.
-const PAIRS_SQL: &str = "SELECT key, counts FROM fz_pair WHERE key IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)";
 
 /// Call `f` with the key, the postings and the stored list ([`encode_list`]) of each gram
 /// from `first` to `last` (keys, inclusive): for a pair without a row in `fz_pair`, its
@@ -1969,5 +1967,33 @@ mod tests {
         let mut back = Vec::new();
         decode_into(&encode(&ids), |v, l| back.push((v, l)));
         assert_eq!(back, ids);
+        // Deltas at each varint width's bounds (1 to 5 bytes), and a list cut inside its
+        // last varint, which reads as the ids before it.
+        let mut ids = vec![(0u32, 0u8)];
+        for delta in [127u32, 128, 16_383, 16_384, (1 << 21) - 1, 1 << 21, (1 << 28) - 1, 1 << 28] {
+            ids.push((ids.last().unwrap().0 + delta, 1));
+        }
+        let bytes = encode(&ids);
+        let mut back = Vec::new();
+        decode_into(&bytes, |v, l| back.push((v, l)));
+        assert_eq!(back, ids);
+        for cut in 1..bytes.len() {
+            let mut back = Vec::new();
+            decode_into(&bytes[..cut], |v, l| back.push((v, l)));
+            assert!(ids.starts_with(&back[..back.len().saturating_sub(1)]), "cut at {cut}");
+        }
+        let three = [0x80 | 5, 0x80 | 1, 2];
+        let mut got = Vec::new();
+        decode_ids(&three, |v| {
+            got.push(v);
+            true
+        });
+        assert_eq!(got, [5 | 1 << 7 | 2 << 14]);
+        got.clear();
+        decode_ids(&three[..2], |v| {
+            got.push(v);
+            true
+        });
+        assert!(got.is_empty(), "a varint cut short is not an id");
     }
 }

@@ -132,7 +132,13 @@ impl TranslationMemory {
     fn matches_from(&self, query: &search::Query, q: &Lookup<'_>, hits: Vec<search::Hit>) -> Result<Vec<Match>> {
         let mut out = Vec::with_capacity(hits.len());
         for hit in hits {
-            let Some(target) = self.target_of(hit.unit, hit.variant, q.to)? else { continue };
+            let target = match hit.target {
+                Some(t) => t,
+                None => match self.target_of(hit.unit, hit.variant, q.to)? {
+                    Some(t) => t,
+                    None => continue,
+                },
+            };
             let search::Facts { origin, created, changed, context_prev: prev, context_next: next, norm_hash } =
                 hit.facts;
             let stored_tokens = tokenize::tokenize(&hit.norm, tokenize::granularity(q.from));

@@ -224,6 +224,8 @@ const EMPTY: u64 = u64::MAX;
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    /// [`bigram_candidates`]' copies of lists, kept between lookups for their buffers.
+    static PRELOADED: std::cell::RefCell<Preloaded> = std::cell::RefCell::new(Preloaded::default());
 }
 
 /// A query prepared for scoring many stored sources.
@@ -282,6 +284,9 @@ pub struct Hit {
     /// What the match reports besides (read with the rest, so the match needs no
     /// statement of its own for them).
     pub facts: Facts,
+    /// The translation, when the row beside the source variant is its unit's variant
+    /// tagged exactly as asked (see [`sibling_target`]); `None`: not looked up yet.
+    pub target: Option<String>,
 }
 
 /// The unit's and the source variant's columns a [`Hit`] reports.
@@ -420,7 +425,21 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
     } else {
         MatchKind::Fuzzy
     };
-    Ok(Some(Hit { variant, unit, score, base, distance, kind, penalties, recency, usage, plain, norm, facts }))
+    Ok(Some(Hit {
+        variant,
+        unit,
+        score,
+        base,
+        distance,
+        kind,
+        penalties,
+        recency,
+        usage,
+        plain,
+        norm,
+        facts,
+        target: None,
+    }))
 }
 
 fn number_differences(qn: &str, qt: &[Token], sn: &str, st: &[Token]) -> usize {
@@ -451,8 +470,33 @@ fn has_target(conn: &Connection, unit: i64, source_variant: i64, to: &Lang) -> R
     Ok(false)
 }
 
-fn consider(conn: &Connection, top: &mut TopK, hit: Hit, to: &Lang) -> Result<()> {
-    if has_target(conn, hit.unit, hit.variant, to)? {
+/// The plain text of the variant beside `source_variant` (the row before or after it) when
+/// that row is of the same unit and tagged exactly `to`. A unit's variants are written
+/// together, so its translation is nearly always such a row, read from the leaf the
+/// source variant was just read from; the lookup by unit ([`has_target`], then the
+/// match's `target_of`) descends a second B-tree to a page not touched before. A unit
+/// holds one variant per language, so this is the variant `target_of` prefers.
+fn sibling_target(conn: &Connection, unit: i64, source_variant: i64, to: &Lang) -> Result<Option<String>> {
+    let mut q = conn.prepare_cached("SELECT unit_id, lang, plain FROM variant WHERE id = ?1")?;
+    for id in [source_variant + 1, source_variant - 1] {
+        let mut rows = q.query([id])?;
+        let Some(r) = rows.next()? else { continue };
+        if r.get::<_, i64>(0)? != unit {
+            continue;
+        }
+        let tag = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        if Lang::parse(tag).is_ok_and(|l| &l == to) {
+            return Ok(Some(r.get(2)?));
+        }
+    }
+    Ok(None)
+}
+
+fn consider(conn: &Connection, top: &mut TopK, mut hit: Hit, to: &Lang) -> Result<()> {
+    if let Some(target) = sibling_target(conn, hit.unit, hit.variant, to)? {
+        hit.target = Some(target);
+        top.offer(hit);
+    } else if has_target(conn, hit.unit, hit.variant, to)? {
         top.offer(hit);
     }
     Ok(())
@@ -609,8 +653,8 @@ fn bigram_need(qlen: usize, min: u8, any_length: usize) -> usize {
         return any_length;
     }
     let spec = Spec { qlen, total: (qlen - 1) as u32, need: 0, min, filter: Filter::Bigrams };
-    (0..255usize)
-        .filter(|&c| score::base_score(qlen.abs_diff(c), qlen, c) >= min)
+    length_window(qlen, min)
+        .filter(|&c| c < 255 && score::base_score(qlen.abs_diff(c), qlen, c) >= min)
         .filter_map(|c| spec.least_shared(c as u8))
         .min()
         .map_or(any_length, |n| (n as usize).max(any_length))
@@ -678,7 +722,11 @@ fn bigram_candidates(
             seen[i * width + usize::from(b - b0)] = n;
         }
     })?;
-    let mut pre = Preloaded::default();
+    // The copies of the last lookup's lists, emptied: their buffers keep their capacity
+    // (grown afresh each lookup, the bytes were copied again at each doubling and the
+    // table rehashed). Put back below; an error leaves a new one behind.
+    let mut pre = PRELOADED.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    pre.clear();
     for (i, &pair) in distinct.iter().enumerate() {
         if !has_row[i] {
             let base = index::bigram_key(lang, pair, 0);
@@ -784,6 +832,7 @@ fn bigram_candidates(
         }
     }
     all.sort_unstable_by(|a, b| b.cmp(a));
+    PRELOADED.with(|p| *p.borrow_mut() = pre);
     Ok(Some(all))
 }
 
@@ -798,6 +847,12 @@ struct Preloaded {
 }
 
 impl Preloaded {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.at.clear();
+        self.scanned.clear();
+    }
+
     fn add(&mut self, key: i64, list: &[u8]) {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(list);
@@ -826,10 +881,12 @@ const NONE: u32 = u32::MAX;
 /// of its 41 character pairs, one a third longer 27.
 fn need_by_length(spec: &Spec) -> Vec<u32> {
     let (qlen, min) = (spec.qlen, spec.min);
+    let window = length_window(qlen, min);
     (0..=255usize)
         .map(|cl| {
-            let fits = score::base_score(qlen.abs_diff(cl), qlen, cl) >= min
-                || (cl == 255 && qlen * 100 / usize::from(min) >= 255);
+            let fits = window.contains(&cl)
+                && (score::base_score(qlen.abs_diff(cl), qlen, cl) >= min
+                    || (cl == 255 && qlen * 100 / usize::from(min) >= 255));
             if !fits {
                 return NONE;
             }
@@ -837,6 +894,19 @@ fn need_by_length(spec: &Spec) -> Vec<u32> {
             by_bound.max(spec.need)
         })
         .collect()
+}
+
+/// The token counts (at most 255) among which are all those of stored sources a query of
+/// `qlen` tokens can match at `min` (≥ 1) by the length filter, and a few more: a
+/// source of `c ≤ qlen` tokens scores at most `100·c/qlen`, one of `c > qlen` at most
+/// `100·qlen/c`. The exact test is then made only inside it (it divides, and three
+/// specs a lookup asked it of all 256 counts: about 1 % of a Japanese lookup).
+fn length_window(qlen: usize, min: u8) -> std::ops::RangeInclusive<usize> {
+    let min = usize::from(min.max(1));
+    // 255 stands for 255 tokens or more: a query longer than that can match it.
+    let lo = (min * qlen / 100).saturating_sub(1).min(255);
+    let hi = (100 * qlen / min + 1).min(255);
+    lo..=hi
 }
 
 /// Least edits between a query of `q` tokens and a stored source of `c` tokens that share
@@ -1221,6 +1291,20 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// Every token count the length filter keeps is inside the window.
+        #[test]
+        fn length_window_holds_every_length_that_fits(qlen in 1usize..400, min in 1u8..=100) {
+            let window = length_window(qlen, min);
+            for c in 0..=255usize {
+                if score::base_score(qlen.abs_diff(c), qlen, c) >= min {
+                    prop_assert!(window.contains(&c), "{c} of {qlen} at {min}");
+                }
+            }
+            if qlen * 100 / usize::from(min) >= 255 {
+                prop_assert!(window.contains(&255));
+            }
+        }
 
         /// The binary search for the least shared count finds what a scan of every count
         /// finds, for each filter, length and threshold.

@@ -146,6 +146,30 @@ fn region_fallback_finds_bare_and_regional_tags() {
     assert_eq!(look(&tm, "Snow fell.", "en", "ja", 75).len(), 1);
 }
 
+/// The translation comes from the source's own unit, the variant tagged exactly `--to`
+/// preferred over a regional one, whichever rows lie beside the source variant (a lookup
+/// reads the neighbouring rows first: `search::sibling_target`).
+#[test]
+fn translation_is_the_units_own_whatever_row_is_beside_the_source() {
+    let v = |tag: &str, text: &str| Variant::from_plain(l(tag), text);
+    let tm = memory(vec![
+        // The next row is another unit's variant tagged exactly `en`.
+        Unit::new(vec![v("en-GB", "Snow fell in Tokyo, GB."), v("ja", "東京で雪が降った。")]),
+        Unit::new(vec![v("en", "Other unit."), v("ja", "まったく別の文です。")]),
+        // The row beside the source is regional; the exact tag is two rows on.
+        Unit::new(vec![v("ja", "大阪で雨が降った。"), v("en-GB", "Rain in Osaka, GB."), v("en", "Rain in Osaka.")]),
+        // The usual layout: the translation is the row before.
+        unit(("en", "Rain in Kyoto."), ("ja", "京都で雨が降った。")),
+    ]);
+    let target = |text: &str| look(&tm, text, "ja", "en", 100).first().map(|m| m.target.clone());
+    assert_eq!(target("東京で雪が降った。").as_deref(), Some("Snow fell in Tokyo, GB."));
+    assert_eq!(target("大阪で雨が降った。").as_deref(), Some("Rain in Osaka."));
+    assert_eq!(target("京都で雨が降った。").as_deref(), Some("Rain in Kyoto."));
+    let gb = l("en-GB");
+    let q = Lookup { text: "大阪で雨が降った。", from: &l("ja"), to: &gb, min_score: 100, limit: 5 };
+    assert_eq!(tm.lookup(&q).unwrap()[0].target, "Rain in Osaka, GB.");
+}
+
 #[test]
 fn limit_keeps_the_best() {
     let units = (0..20).map(|i| unit(("en", &format!("Item {i} was sold at the market today")), ("ja", "x"))).collect();
