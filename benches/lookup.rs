@@ -422,6 +422,8 @@ fn main() {
     for &n in &sizes {
         let b = build(&c, n);
         let tm = TranslationMemory::open(&b.path).unwrap();
+        // As `tomo lookup` and `translate` do: the file mapped, lists read in place.
+        tm.map_for_lookups().unwrap();
         let pairs = generate(&c, n, 0x5eed_0000 + n as u64);
         let mut rng = Rng(42 + n as u64);
         let (mut near_en, mut near_ja) = (Vec::new(), Vec::new());
