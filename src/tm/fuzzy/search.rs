@@ -285,7 +285,7 @@ pub struct Hit {
     /// statement of its own for them).
     pub facts: Facts,
     /// The translation, when the row beside the source variant is its unit's variant
-    /// tagged exactly as asked (see [`sibling_target`]); `None`: not looked up yet.
+    /// tagged exactly as asked (see `sibling_target`); `None`: not looked up yet.
     pub target: Option<String>,
 }
 
