@@ -479,7 +479,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             // the rows stream it cost the writing thread, the longest stage, 553M
             // instructions at 100k units against 420M for its sort at the end, where
             // SQLite's sorter worker shares it (1M units, 7 interleaved runs: wall 0.93×).
-            tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_norm; DROP INDEX variant_by_unit;")?;
+            tx.execute_batch(DROP_HASH_INDEXES)?;
+            tx.execute_batch("DROP INDEX variant_by_unit")?;
             // Appending rows in rowid order needs few pages cached; the memory is better
             // left to the in-memory sets and the index buffers (measured: same time with
             // 16 MB as with 64 MB, 50 MB less at the peak).
@@ -510,11 +511,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             // At the end of an import the other stages are done and their cores idle:
             // SQLite's sorter sorts and writes its runs on worker threads meanwhile.
             self.tx.pragma_update(None, "threads", sort_threads())?;
-            self.tx.execute_batch(
-                "CREATE UNIQUE INDEX unit_by_key ON unit (key);
-                 CREATE INDEX variant_by_norm ON variant (norm_hash);
-                 CREATE INDEX variant_by_unit ON variant (unit_id);",
-            )?;
+            self.tx.execute_batch(CREATE_HASH_INDEXES)?;
+            self.tx.execute_batch("CREATE INDEX variant_by_unit ON variant (unit_id)")?;
             self.tx.pragma_update(None, "threads", 0)?;
             // The probes after want the whole cache.
             self.tx.pragma_update(None, "cache_size", self.cache_size)?;
@@ -781,6 +779,14 @@ fn pairs_key<'a>(n: usize, pair: impl Fn(usize) -> (&'a str, &'a str)) -> u128 {
     h.digest128()
 }
 
+/// The indexes on the two hashes, as migration 003 defines them: a bulk load drops them
+/// and builds them at its end, as migration 007 does around its rekeying.
+const CREATE_HASH_INDEXES: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key);
+     CREATE INDEX variant_by_norm ON variant (norm_hash);";
+
+/// See [`CREATE_HASH_INDEXES`].
+const DROP_HASH_INDEXES: &str = "DROP INDEX unit_by_key; DROP INDEX variant_by_norm;";
+
 /// Units whose keys [`rekey_in`] recomputes per round (their variants held in memory).
 const REKEY_UNITS: i64 = 20_000;
 
@@ -788,7 +794,7 @@ const REKEY_UNITS: i64 = 20_000;
 /// ([`norm_hash`]) of a memory written with the FNV-1a hashes of schema 6 and before,
 /// with the two indexes on them dropped meanwhile and built again after (one sort each).
 pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_norm;")?;
+    tx.execute_batch(DROP_HASH_INDEXES)?;
     let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM unit", [], |r| r.get(0))?;
     let mut read = tx.prepare(
         "SELECT id, unit_id, lang, lang_base, seg, plain, norm FROM variant
@@ -804,7 +810,7 @@ pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
         let mut q = read.query(params![from, to])?;
         while let Some(r) = q.next()? {
             let (lang_base, plain, norm): (String, String, String) = (r.get(3)?, r.get(5)?, r.get(6)?);
-            let seg = r.get::<_, Option<String>>(4)?.unwrap_or_else(|| super::unit::escape_xml(&plain));
+            let seg = super::store::stored_seg(r.get(4)?, &plain);
             rows.push((r.get(0)?, r.get(1)?, r.get(2)?, seg, norm_hash(&lang_base, &norm)));
         }
         for unit in rows.chunk_by(|a, b| a.1 == b.1) {
@@ -816,10 +822,7 @@ pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
         }
         from = to + 1;
     }
-    tx.execute_batch(
-        "CREATE UNIQUE INDEX unit_by_key ON unit (key);
-         CREATE INDEX variant_by_norm ON variant (norm_hash);",
-    )?;
+    tx.execute_batch(CREATE_HASH_INDEXES)?;
     Ok(())
 }
 

@@ -386,6 +386,12 @@ fn unit_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Unit> {
     })
 }
 
+/// A variant's segment from its `seg` column: NULL when the segment is its plain text
+/// escaped (the import stores it only when it differs).
+pub(crate) fn stored_seg(seg: Option<String>, plain: &str) -> String {
+    seg.unwrap_or_else(|| super::unit::escape_xml(plain))
+}
+
 fn variant_from_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Variant> {
     let tag: String = row.get(at)?;
     let lang = Lang::parse(&tag)
@@ -394,7 +400,7 @@ fn variant_from_row(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Vari
     let seg: Option<String> = row.get(at + 1)?;
     Ok(Variant {
         lang,
-        seg: seg.unwrap_or_else(|| super::unit::escape_xml(&plain)),
+        seg: stored_seg(seg, &plain),
         plain,
         context_prev: row.get(at + 3)?,
         context_next: row.get(at + 4)?,
