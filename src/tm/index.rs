@@ -503,16 +503,18 @@ impl PostingsEnd {
         };
         insert_langs(tx, &langs)?;
         let mut insert = tx.prepare_cached("INSERT INTO fz_gram (key, n, last, ids) VALUES (?1, ?2, ?3, ?4)")?;
-        // (key, postings) of each pair bucket row, for the pairs' rows in `fz_pair`.
-        let mut touched: Vec<(i64, u32)> = Vec::new();
+        // (key, postings) of every row: the index was empty, so these are all of it, and
+        // its pairs' rows in `fz_pair` are built from them as migration 006 builds them.
+        let mut written: Vec<(i64, u32)> = Vec::new();
         for list in lists {
             let (key, list) = list?;
             insert.execute(params![key, i64::from(list.n), i64::from(list.last), list.bytes])?;
-            if key & 0xff <= i64::from(LAST_BUCKET) {
-                touched.push((key, list.n));
-            }
+            written.push((key, list.n));
         }
-        update_pair_rows(tx, &touched, true)
+        if !has_pair_table(tx)? {
+            return Ok(());
+        }
+        insert_pair_rows(tx, written.into_iter().map(Ok))
     }
 }
 
@@ -806,7 +808,7 @@ fn write_postings(conn: &Connection, grams: Grams, langs: &[String]) -> Result<(
             }
         }
     }
-    update_pair_rows(conn, &touched, false)
+    update_pair_rows(conn, &touched)
 }
 
 /// The last length bucket ([`length_bucket`] of 255): a pair's bucket keys end its low
@@ -839,11 +841,8 @@ fn pair_row_min() -> u32 {
 /// when the buckets written hold [`PAIR_ROW_MIN`] postings or more, its other buckets read
 /// from `fz_gram`. Keys whose low byte is a bucket are taken as a pair's, as the lookup's
 /// range scan takes them (a token's key may end so too: it is then counted with the pair
-/// whose key it clashes with, as the range scan would count it). `whole`: `touched` is
-/// every row of an index that was empty (an import's lists laid out afresh), so no pair
-/// has a row yet and all its buckets are in `touched` (at the end of a real-text 1M-unit
-/// import, ~30k range scans fewer on the thread that commits).
-fn update_pair_rows(conn: &Connection, touched: &[(i64, u32)], whole: bool) -> Result<()> {
+/// whose key it clashes with, as the range scan would count it).
+fn update_pair_rows(conn: &Connection, touched: &[(i64, u32)]) -> Result<()> {
     if touched.is_empty() || !has_pair_table(conn)? {
         return Ok(());
     }
@@ -853,9 +852,7 @@ fn update_pair_rows(conn: &Connection, touched: &[(i64, u32)], whole: bool) -> R
     // A big write touches most pairs, and few have a row: one pass over the rows' keys
     // instead of a probe per pair.
     let pairs = touched.chunk_by(|a, b| a.0 & !0xff == b.0 & !0xff);
-    let existing: Option<Vec<i64>> = if whole {
-        Some(Vec::new())
-    } else if touched.len() > 4096 {
+    let existing: Option<Vec<i64>> = if touched.len() > 4096 {
         let mut all = conn.prepare_cached("SELECT key FROM fz_pair ORDER BY key")?;
         Some(all.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
     } else {
@@ -880,12 +877,10 @@ fn update_pair_rows(conn: &Connection, touched: &[(i64, u32)], whole: bool) -> R
                 if written < u64::from(pair_row_min()) {
                     continue;
                 }
-                if !whole {
-                    let mut r = scan.query([pair, pair | i64::from(LAST_BUCKET)])?;
-                    while let Some(row) = r.next()? {
-                        let key: i64 = row.get(0)?;
-                        counts[(key & 0xff) as usize] = row.get::<_, i64>(1)? as u32;
-                    }
+                let mut r = scan.query([pair, pair | i64::from(LAST_BUCKET)])?;
+                while let Some(row) = r.next()? {
+                    let key: i64 = row.get(0)?;
+                    counts[(key & 0xff) as usize] = row.get::<_, i64>(1)? as u32;
                 }
             }
         }
@@ -934,8 +929,16 @@ fn for_each_pair_count(blob: &[u8], mut f: impl FnMut(u8, u32)) {
 pub fn build_pair_rows_in(tx: &Transaction<'_>) -> Result<()> {
     tx.execute("DELETE FROM fz_pair", [])?;
     let mut read = tx.prepare("SELECT key, n FROM fz_gram ORDER BY key")?;
-    let mut put = tx.prepare("INSERT INTO fz_pair (key, counts) VALUES (?1, ?2)")?;
-    let mut rows = read.query([])?;
+    let rows = read.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as u32)))?;
+    insert_pair_rows(tx, rows.map(|r| r.map_err(crate::Error::from)))
+}
+
+/// Insert the `fz_pair` rows of the index rows `rows` ((key, postings), in key order, every
+/// row of each pair among them; keys that are not a pair's bucket are passed over): one for
+/// each pair whose buckets hold [`PAIR_ROW_MIN`] postings or more. None of these pairs has
+/// a row yet.
+fn insert_pair_rows(conn: &Connection, rows: impl Iterator<Item = Result<(i64, u32)>>) -> Result<()> {
+    let mut put = conn.prepare_cached("INSERT INTO fz_pair (key, counts) VALUES (?1, ?2)")?;
     let mut pair: Option<i64> = None;
     let mut counts = [0u32; LAST_BUCKET as usize + 1];
     let mut done = |pair: Option<i64>, counts: &mut [u32]| -> Result<()> {
@@ -947,8 +950,8 @@ pub fn build_pair_rows_in(tx: &Transaction<'_>) -> Result<()> {
         counts.fill(0);
         Ok(())
     };
-    while let Some(r) = rows.next()? {
-        let key: i64 = r.get(0)?;
+    for row in rows {
+        let (key, n) = row?;
         if key & 0xff > i64::from(LAST_BUCKET) {
             continue;
         }
@@ -956,7 +959,7 @@ pub fn build_pair_rows_in(tx: &Transaction<'_>) -> Result<()> {
             done(pair, &mut counts)?;
             pair = Some(key & !0xff);
         }
-        counts[(key & 0xff) as usize] = r.get::<_, i64>(1)? as u32;
+        counts[(key & 0xff) as usize] = n;
     }
     done(pair, &mut counts)
 }
