@@ -660,7 +660,9 @@ impl TranslationMemory {
             self.conn().pragma_update(None, "foreign_keys", false)?;
         }
         let journal = self.path().is_some() && empty && set_journal(self.conn(), "delete");
-        let result = self.import_in_transaction(items, opts, progress, spent);
+        // The bulk load's pages go to the disk while it runs (see `WriteBack`).
+        let write_back = if journal { self.path().and_then(WriteBack::start) } else { None };
+        let result = self.import_in_transaction(items, opts, progress, spent, write_back);
         if journal {
             // If another connection opened the file meanwhile the switch back can fail; the
             // import is committed all the same, and every open puts the memory in WAL mode.
@@ -679,6 +681,7 @@ impl TranslationMemory {
         opts: &ImportOptions,
         progress: &mut dyn FnMut(&ImportReport),
         spent: &mut dyn FnMut(Box<PreparedUnit>),
+        write_back: Option<WriteBack>,
     ) -> Result<ImportReport>
     where
         I: IntoIterator<Item = Result<Prepared>>,
@@ -715,9 +718,51 @@ impl TranslationMemory {
         let postings = index::on_import_finishing(&tx)?;
         importer.finish()?;
         postings.finish(&tx)?;
+        // Stopped (waiting for a sync under way) before the commit's own sync.
+        drop(write_back);
         tx.commit()?;
         progress(&report);
         Ok(report)
+    }
+}
+
+/// How often [`WriteBack`] syncs the memory's file.
+const WRITE_BACK_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A thread that syncs the memory's file every [`WRITE_BACK_EVERY`] while a bulk load
+/// writes it, so the kernel writes the pages out as they come instead of all at the
+/// commit, whose sync then waited for the whole file (0.35-0.45 s of an import of 1M units,
+/// with the cores idle) and now for the last quarter second's pages. It changes nothing
+/// SQLite relies on: the rollback journal is synced before the first page of the file is
+/// written, and the commit still syncs the file. Stops when dropped.
+struct WriteBack {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl WriteBack {
+    /// Start syncing the file at `path` (`None` if it cannot be opened: no early sync).
+    fn start(path: &std::path::Path) -> Option<WriteBack> {
+        let file = std::fs::File::open(path).ok()?;
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            // A failed sync is left to the commit's own, which reports it.
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(WRITE_BACK_EVERY) {
+                if file.sync_data().is_err() {
+                    return;
+                }
+            }
+        });
+        Some(WriteBack { stop: Some(stop), thread: Some(thread) })
+    }
+}
+
+impl Drop for WriteBack {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -868,6 +913,21 @@ mod tests {
     use crate::tm::ExportFilter;
     use crate::tm::store::tests::pair;
     use crate::tm::unit::Variant;
+
+    #[test]
+    fn write_back_syncs_a_file_being_written_and_stops_when_dropped() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        let mut file = std::fs::File::create(&path).unwrap();
+        let syncing = WriteBack::start(&path).expect("an existing file is synced");
+        file.write_all(&[7u8; 1 << 16]).unwrap();
+        // Past one period: the thread has synced at least once and is waiting again.
+        std::thread::sleep(WRITE_BACK_EVERY + WRITE_BACK_EVERY / 2);
+        drop(syncing);
+        assert_eq!(std::fs::read(&path).unwrap().len(), 1 << 16);
+        assert!(WriteBack::start(&dir.path().join("missing.db")).is_none());
+    }
 
     fn index_names(tm: &TranslationMemory) -> Vec<String> {
         tm.conn()
