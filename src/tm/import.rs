@@ -25,7 +25,7 @@ use super::fuzzy::score::IdHasher;
 use super::index;
 use super::store::{ImportOptions, ImportReport, SkipReport, TranslationMemory, norm_hash};
 use super::unit::Unit;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::formats::{ReadItem, Skip};
 use crate::lang::Lang;
 use crate::text::normalize;
@@ -443,7 +443,9 @@ impl<'t> Sticky<'t> {
 /// Bind the parameters of a `unit` insert.
 fn bind_unit(ins: &mut Sticky<'_>, p: &PreparedUnit, created: &str, origin: Option<&str>) -> Result<()> {
     let unit = &p.unit;
-    ins.value(1, p.key.to_be_bytes().as_slice())?;
+    let (hi, lo) = key_halves(p.key);
+    ins.value(1, hi)?;
+    ins.value(14, lo)?;
     ins.text(2, unit.tuid.as_deref())?;
     ins.text(3, unit.srclang.as_ref().map(Lang::as_str))?;
     ins.text(4, Some(created))?;
@@ -552,8 +554,8 @@ impl<'t, 'c> Importer<'t, 'c> {
                 self.tx,
                 &mut self.statements.unit,
                 "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
-                                   usage_count, last_used, attrs, notes, props)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                   usage_count, last_used, attrs, notes, props, key_lo)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 Sticky::new,
             )?;
             bind_unit(ins, p, created, origin)?;
@@ -563,9 +565,9 @@ impl<'t, 'c> Importer<'t, 'c> {
                 self.tx,
                 &mut self.statements.unit_unless_present,
                 "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
-                                   usage_count, last_used, attrs, notes, props)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT(key) DO NOTHING",
+                                   usage_count, last_used, attrs, notes, props, key_lo)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT(key, key_lo) DO NOTHING",
                 Sticky::new,
             )?;
             bind_unit(ins, p, created, origin)?;
@@ -824,13 +826,54 @@ fn pairs_key<'a>(n: usize, pair: impl Fn(usize) -> (&'a str, &'a str)) -> u128 {
     h.digest128()
 }
 
-/// The indexes on the two hashes, as migration 003 defines them: a bulk load drops them
-/// and builds them at its end, as migration 007 does around its rekeying.
-const CREATE_HASH_INDEXES: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key);
+/// The two halves of a de-duplication key as stored (`unit.key`, `unit.key_lo`: schema 8).
+pub(crate) fn key_halves(key: u128) -> (i64, i64) {
+    ((key >> 64) as u64 as i64, key as u64 as i64)
+}
+
+/// The de-duplication key's index (schema 8).
+const CREATE_KEY_INDEX: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key, key_lo);";
+
+/// The indexes on the two hashes: a bulk load drops them and builds them at its end.
+const CREATE_HASH_INDEXES: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key, key_lo);
      CREATE INDEX variant_by_norm ON variant (norm_hash);";
 
 /// See [`CREATE_HASH_INDEXES`].
 const DROP_HASH_INDEXES: &str = "DROP INDEX unit_by_key; DROP INDEX variant_by_norm;";
+
+/// The two indexes as migration 007 rebuilt them (the key a 16-byte blob until 008).
+const CREATE_HASH_INDEXES_7: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key);
+     CREATE INDEX variant_by_norm ON variant (norm_hash);";
+
+/// Migration 008: split every `unit.key`, a 16-byte big-endian blob, into its two
+/// halves ([`key_halves`]), then build `unit_by_key` on them (also into a new memory).
+pub(crate) fn split_keys_in(tx: &Transaction<'_>) -> Result<()> {
+    let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM unit", [], |r| r.get(0))?;
+    let mut read = tx.prepare("SELECT id, key FROM unit WHERE id BETWEEN ?1 AND ?2")?;
+    let mut set = tx.prepare("UPDATE unit SET key = ?2, key_lo = ?3 WHERE id = ?1")?;
+    let mut from = 1;
+    while from <= last {
+        let to = from + REKEY_UNITS - 1;
+        // Read before anything is written (no update under an open read of the table).
+        let mut halves: Vec<(i64, i64, i64)> = Vec::new();
+        let mut rows = read.query(params![from, to])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let blob = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            let bytes: [u8; 16] = blob.try_into().map_err(|_| {
+                Error::new(ErrorKind::Database, format!("unit {id} has a key of {} bytes, not 16", blob.len()))
+            })?;
+            let (hi, lo) = key_halves(u128::from_be_bytes(bytes));
+            halves.push((id, hi, lo));
+        }
+        for (id, hi, lo) in halves {
+            set.execute(params![id, hi, lo])?;
+        }
+        from = to + 1;
+    }
+    tx.execute_batch(CREATE_KEY_INDEX)?;
+    Ok(())
+}
 
 /// Units whose keys [`rekey_in`] recomputes per round (their variants held in memory).
 const REKEY_UNITS: i64 = 20_000;
@@ -867,7 +910,7 @@ pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
         }
         from = to + 1;
     }
-    tx.execute_batch(CREATE_HASH_INDEXES)?;
+    tx.execute_batch(CREATE_HASH_INDEXES_7)?;
     Ok(())
 }
 

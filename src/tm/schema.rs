@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../tm/schema/005_fuzzy_grouped_lists.sql"),
     include_str!("../../tm/schema/006_fuzzy_pair_rows.sql"),
     include_str!("../../tm/schema/007_fast_hashes.sql"),
+    include_str!("../../tm/schema/008_integer_keys.sql"),
 ];
 
 /// Index of the migration that creates the fuzzy index (002).
@@ -30,6 +31,9 @@ const PAIR_ROWS: usize = 5;
 
 /// Index of the migration that recomputes the de-duplication keys and text hashes (007).
 const FAST_HASHES: usize = 6;
+
+/// Index of the migration that splits the de-duplication key into two integers (008).
+const INTEGER_KEYS: usize = 7;
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
@@ -79,6 +83,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         }
         if i == FAST_HASHES && current > 0 {
             crate::tm::import::rekey_in(&tx)?;
+        }
+        if i == INTEGER_KEYS {
+            // Also into a new memory: the hook builds the index 008's SQL dropped.
+            crate::tm::import::split_keys_in(&tx)?;
         }
         // user_version takes no bound parameter; the value is our own integer.
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
@@ -296,8 +304,9 @@ mod tests {
         }
         // The key is still unique (007 recomputed it), and deleting a unit still deletes
         // its variants.
-        let key: Vec<u8> = conn.query_row("SELECT key FROM unit WHERE id = 5", [], |r| r.get(0)).unwrap();
-        assert!(conn.execute("INSERT INTO unit (key) VALUES (?1)", [&key]).is_err());
+        let (hi, lo): (i64, i64) =
+            conn.query_row("SELECT key, key_lo FROM unit WHERE id = 5", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert!(conn.execute("INSERT INTO unit (key, key_lo) VALUES (?1, ?2)", [hi, lo]).is_err());
         conn.execute("DELETE FROM unit WHERE id = 5", []).unwrap();
         let left: i64 = conn.query_row("SELECT count(*) FROM variant", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 1);
@@ -337,10 +346,12 @@ mod tests {
         let mut tagged = Variant::from_plain(en, "Press  now.");
         tagged.seg = "Press <ph x=\"1\"/> now.".into();
         let press = Unit::new(vec![tagged]);
-        let key =
-            |id: i64| -> Vec<u8> { conn.query_row("SELECT key FROM unit WHERE id = ?1", [id], |r| r.get(0)).unwrap() };
-        assert_eq!(key(1), crate::tm::import::unit_key(&cat).to_be_bytes());
-        assert_eq!(key(2), crate::tm::import::unit_key(&press).to_be_bytes());
+        let key = |id: i64| -> (i64, i64) {
+            conn.query_row("SELECT key, key_lo FROM unit WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?))).unwrap()
+        };
+        use crate::tm::import::{key_halves, unit_key};
+        assert_eq!(key(1), key_halves(unit_key(&cat)));
+        assert_eq!(key(2), key_halves(unit_key(&press)));
         let hashes: Vec<(String, String, i64)> = conn
             .prepare("SELECT lang_base, norm, norm_hash FROM variant ORDER BY id")
             .unwrap()
@@ -359,7 +370,53 @@ mod tests {
             )
             .unwrap();
         assert_eq!(indexes, 2, "both indexes are built again");
-        assert!(conn.execute("INSERT INTO unit (key) VALUES (?1)", [key(1)]).is_err(), "the key is still unique");
+        let (hi, lo) = key(1);
+        assert!(conn.execute("INSERT INTO unit (key, key_lo) VALUES (?1, ?2)", [hi, lo]).is_err(), "still unique");
+    }
+
+    /// Issue 2: migration 008 splits each 16-byte key into its two 64-bit halves, in the
+    /// order of the blob's bytes, so the index on them holds the same keys, unique.
+    #[test]
+    fn migrating_from_version_7_splits_keys_into_integers() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        create_at_version(&conn, 7);
+        let key: u128 = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210;
+        let other: u128 = 0xffff_0000_0000_0001_8000_0000_0000_0000;
+        let mut ins = conn.prepare("INSERT INTO unit (id, key) VALUES (?1, ?2)").unwrap();
+        ins.execute(rusqlite::params![1, key.to_be_bytes().as_slice()]).unwrap();
+        ins.execute(rusqlite::params![2, other.to_be_bytes().as_slice()]).unwrap();
+        drop(ins);
+        migrate(&mut conn).unwrap();
+        let halves: Vec<(i64, i64)> = conn
+            .prepare("SELECT key, key_lo FROM unit ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let want =
+            [(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210_u64 as i64), (0xffff_0000_0000_0001_u64 as i64, i64::MIN)];
+        assert_eq!(halves, want);
+        assert_eq!(halves[0], crate::tm::import::key_halves(key));
+        assert_eq!(halves[1], crate::tm::import::key_halves(other));
+        let dup = "INSERT INTO unit (key, key_lo) VALUES (?1, ?2) ON CONFLICT(key, key_lo) DO NOTHING";
+        assert_eq!(conn.execute(dup, halves[0]).unwrap(), 0, "the split key is found");
+        assert_eq!(conn.execute(dup, (halves[0].0, halves[1].1)).unwrap(), 1, "both halves count");
+        let plan: String = conn
+            .query_row("EXPLAIN QUERY PLAN SELECT id FROM unit WHERE key = 1 AND key_lo = 2", [], |r| r.get(3))
+            .unwrap();
+        assert!(plan.contains("unit_by_key"), "{plan}");
+    }
+
+    #[test]
+    fn migrating_a_malformed_key_names_the_unit() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        create_at_version(&conn, 7);
+        conn.execute_batch("INSERT INTO unit (id, key) VALUES (3, x'0102030405060708')").unwrap();
+        let err = migrate(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("unit 3") && err.contains("8 bytes"), "{err}");
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, 7, "the failed migration left the memory as it was");
     }
 
     #[test]
