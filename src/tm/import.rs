@@ -7,14 +7,14 @@
 //! runs the first stage on two threads of their own, so reading and preparing overlap with
 //! SQLite's work.
 //!
-//! Into an empty memory the import is a bulk load: the secondary indexes (`unit_by_key`,
-//! `variant_by_norm`, `variant_by_unit`) are dropped inside the transaction, rows are
-//! appended in rowid order, duplicates and earlier sources are told from in-memory sets
-//! ([`BulkSets`], on the preparing thread when there is one), and each index is built
-//! once at the end by one sort. Past
-//! [`BULK_UNITS_CAP`] units the indexes are built at once and the import goes on with
-//! probes, so memory stays bounded whatever the size of the file. A failed import rolls the dropped indexes back with
-//! everything else.
+//! Into an empty memory the import is a bulk load: the indexes on the two hashes
+//! (`unit_by_key`, `variant_by_norm`) are dropped inside the transaction, rows are
+//! appended in rowid order (and to `variant_by_unit`, whose entries come in order),
+//! duplicates and earlier sources are told from in-memory sets ([`BulkSets`], on the
+//! preparing thread when there is one), and each hash index is built once at the end by
+//! one sort. Past [`BULK_UNITS_CAP`] units the indexes are built at once and the import
+//! goes on with probes, so memory stays bounded whatever the size of the file. A failed
+//! import rolls the dropped indexes back with everything else.
 
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
@@ -477,12 +477,12 @@ impl<'t, 'c> Importer<'t, 'c> {
         let empty = memory_is_empty(tx)?;
         let cache_size = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         if empty {
-            // `variant_by_unit` too, though its entries would come in order: appended as
-            // the rows stream it cost the writing thread, the longest stage, 553M
-            // instructions at 100k units against 420M for its sort at the end, where
-            // SQLite's sorter worker shares it (1M units, 7 interleaved runs: wall 0.93×).
+            // `variant_by_unit` stays: its entries come in order, appended as the rows
+            // stream (553M instructions of the writer at 100k units, against 420M for a
+            // sort at the end). Built at the end it was the last ~0.4 s of a 1M import
+            // with one core idle, once the lists' lay-out was done (8 interleaved runs:
+            // median wall 6.28 s dropped, 6.06 s kept; less wall per CPU second in 7).
             tx.execute_batch(DROP_HASH_INDEXES)?;
-            tx.execute_batch("DROP INDEX variant_by_unit")?;
             // Appending rows in rowid order needs few pages cached; the memory is better
             // left to the in-memory sets and the index buffers (measured: same time with
             // 16 MB as with 64 MB, 50 MB less at the peak).
@@ -514,7 +514,6 @@ impl<'t, 'c> Importer<'t, 'c> {
             // SQLite's sorter sorts and writes its runs on worker threads meanwhile.
             self.tx.pragma_update(None, "threads", sort_threads())?;
             self.tx.execute_batch(CREATE_HASH_INDEXES)?;
-            self.tx.execute_batch("CREATE INDEX variant_by_unit ON variant (unit_id)")?;
             self.tx.pragma_update(None, "threads", 0)?;
             // The probes after want the whole cache.
             self.tx.pragma_update(None, "cache_size", self.cache_size)?;
