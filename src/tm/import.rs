@@ -513,7 +513,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             // At the end of an import the other stages are done and their cores idle:
             // SQLite's sorter sorts and writes its runs on worker threads meanwhile.
             self.tx.pragma_update(None, "threads", sort_threads())?;
-            self.tx.execute_batch(CREATE_HASH_INDEXES)?;
+            self.tx.execute_batch(CREATE_KEY_INDEX)?;
+            self.tx.execute_batch(CREATE_NORM_INDEX)?;
             self.tx.pragma_update(None, "threads", 0)?;
             // The probes after want the whole cache.
             self.tx.pragma_update(None, "cache_size", self.cache_size)?;
@@ -830,19 +831,15 @@ pub(crate) fn key_halves(key: u128) -> (i64, i64) {
     ((key >> 64) as u64 as i64, key as u64 as i64)
 }
 
-/// The de-duplication key's index (schema 8).
+/// The indexes on the two hashes (the key's since schema 8, when its halves became two
+/// columns): a bulk load drops them and builds them at its end.
 const CREATE_KEY_INDEX: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key, key_lo);";
 
-/// The indexes on the two hashes: a bulk load drops them and builds them at its end.
-const CREATE_HASH_INDEXES: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key, key_lo);
-     CREATE INDEX variant_by_norm ON variant (norm_hash);";
+/// See [`CREATE_KEY_INDEX`].
+const CREATE_NORM_INDEX: &str = "CREATE INDEX variant_by_norm ON variant (norm_hash);";
 
-/// See [`CREATE_HASH_INDEXES`].
+/// See [`CREATE_KEY_INDEX`].
 const DROP_HASH_INDEXES: &str = "DROP INDEX unit_by_key; DROP INDEX variant_by_norm;";
-
-/// The two indexes as migration 007 rebuilt them (the key a 16-byte blob until 008).
-const CREATE_HASH_INDEXES_7: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key);
-     CREATE INDEX variant_by_norm ON variant (norm_hash);";
 
 /// Migration 008: split every `unit.key`, a 16-byte big-endian blob, into its two
 /// halves ([`key_halves`]), then build `unit_by_key` on them (also into a new memory).
@@ -909,7 +906,9 @@ pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
         }
         from = to + 1;
     }
-    tx.execute_batch(CREATE_HASH_INDEXES_7)?;
+    // The key's index as schema 7 had it, on the 16-byte blob (migration 008 splits it).
+    tx.execute_batch("CREATE UNIQUE INDEX unit_by_key ON unit (key);")?;
+    tx.execute_batch(CREATE_NORM_INDEX)?;
     Ok(())
 }
 
