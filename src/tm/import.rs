@@ -956,7 +956,7 @@ mod tests {
     use crate::tm::unit::Variant;
 
     #[test]
-    fn write_back_syncs_a_file_being_written_and_stops_when_dropped() {
+    fn write_back_runs_beside_a_file_being_written_and_stops_when_dropped() {
         use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.db");
