@@ -68,6 +68,9 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
         // the next read, which may wait for a person or a script, so no snapshot is held
         // while waiting and each line sees what was committed before it was read.
         let mut input = std::io::BufReader::with_capacity(64 << 10, std::io::stdin().lock());
+        // The lines share a copy of the pair frequencies once they have read enough of them
+        // (the copy follows any commit: `index::batch_pair_rows`).
+        let _pairs = tomo::tm::index::batch_pair_rows(tm.conn());
         let mut line = String::new();
         let mut open = false;
         loop {
