@@ -377,14 +377,19 @@ fn fetch_rest(conn: &Connection, variant: i64) -> Result<Rest> {
     })?)
 }
 
+/// Column `i` of `row` as text, borrowed from the row.
+fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    Ok(row.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+}
+
 /// Score one stored source against the query; `None` when it cannot reach `floor`. Reads
 /// the stored text's other columns only when the edit distance allows it.
-fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String, floor: u8) -> Result<Option<Hit>> {
+fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: &str, floor: u8) -> Result<Option<Hit>> {
     match Lang::parse(tag) {
         Ok(l) if q.lang.matches(&l) => {}
         _ => return Ok(None),
     }
-    let tokens = tokenize(&norm, q.granularity);
+    let tokens = tokenize(norm, q.granularity);
     let (ql, cl) = (q.classes.len(), tokens.len());
     // Length filter: even with every token of the shorter matched, the score is at most this.
     if score::base_score(ql.abs_diff(cl), ql, cl) < floor {
@@ -404,7 +409,7 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
     }
     let mut numbers_differ = 0usize;
     if distance == 0 {
-        numbers_differ = number_differences(&q.norm, &q.tokens, &norm, &tokens);
+        numbers_differ = number_differences(&q.norm, &q.tokens, norm, &tokens);
         if numbers_differ > 0 {
             let points = (numbers_differ.min(99) as u8).saturating_mul(PenaltyKind::Number.points());
             penalties.push(Penalty { kind: PenaltyKind::Number, points });
@@ -436,7 +441,7 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
         recency,
         usage,
         plain,
-        norm,
+        norm: norm.to_string(),
         facts,
         target: None,
     }))
@@ -622,8 +627,11 @@ fn search_at(
         if found.contains(&vid) {
             continue;
         }
-        let (tag, norm): (String, String) = stmt.query_row([vid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if let Some(hit) = evaluate(conn, q, i64::from(vid), &tag, norm, floor)? {
+        // The text is read in place from SQLite's row (most candidates fail: nothing to keep).
+        let mut rows = stmt.query([vid])?;
+        let Some(r) = rows.next()? else { return Err(rusqlite::Error::QueryReturnedNoRows.into()) };
+        let (tag, norm) = (text_at(r, 0)?, text_at(r, 1)?);
+        if let Some(hit) = evaluate(conn, q, i64::from(vid), tag, norm, floor)? {
             consider(conn, top, hit, to)?;
         }
     }
@@ -701,7 +709,7 @@ fn bigram_candidates(
     let last = need_of.iter().rposition(|&n| n != NONE).unwrap_or(first);
     let (b0, b1) = (index::length_bucket(first as u8), index::length_bucket(last as u8));
     let weigh = |grams: &mut dyn Iterator<Item = u64>| {
-        let mut weights: HashMapId<u64, u32> = HashMapId::default();
+        let mut weights: HashMapId<u64, u32> = HashMapId::with_capacity_and_hasher(pairs.len(), Default::default());
         for c in grams {
             *weights.entry(c).or_insert(0) += 1;
         }
@@ -1236,8 +1244,8 @@ pub fn brute_force(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<H
     let mut stmt = conn.prepare_cached("SELECT id, lang, norm FROM variant WHERE lang_base = ?1")?;
     let mut rows = stmt.query([q.lang.base()])?;
     while let Some(row) = rows.next()? {
-        let (id, tag, norm): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        if let Some(hit) = evaluate(conn, q, id, &tag, norm, top.floor())? {
+        let id: i64 = row.get(0)?;
+        if let Some(hit) = evaluate(conn, q, id, text_at(row, 1)?, text_at(row, 2)?, top.floor())? {
             consider(conn, &mut top, hit, p.to)?;
         }
     }
