@@ -1403,6 +1403,20 @@ pub fn pair_buckets(
     let mut keys: Vec<(i64, usize)> =
         pairs.iter().enumerate().map(|(i, &p)| (bigram_key(lang_base, p, 0), i)).collect();
     keys.sort_unstable();
+    let cached = PAIR_ROWS.with(|rows| -> Result<bool> {
+        let mut rows = rows.borrow_mut();
+        let Some(table) = rows.table_for(conn, keys.len())? else { return Ok(false) };
+        for &(key, i) in &keys {
+            if let Some(counts) = table.get(key) {
+                found[i] = true;
+                for_each_pair_count(counts, |b, n| f(i, b, n));
+            }
+        }
+        Ok(true)
+    })?;
+    if cached {
+        return Ok(found);
+    }
     let mut q = conn.prepare_cached("SELECT counts FROM fz_pair WHERE key = ?1")?;
     let mut at = 0;
     while at < keys.len() {
@@ -1419,6 +1433,152 @@ pub fn pair_buckets(
         at += same;
     }
     Ok(found)
+}
+
+thread_local! {
+    /// `fz_pair` in memory for the batch of lookups of [`batch_pair_rows`], if any.
+    static PAIR_ROWS: std::cell::RefCell<PairRows> = std::cell::RefCell::new(PairRows::default());
+}
+
+/// While it lives, [`pair_buckets`] on its connection may answer from a copy of `fz_pair`
+/// in memory (see [`batch_pair_rows`]); dropped, the copy goes.
+pub struct PairRowsBatch<'c> {
+    _conn: std::marker::PhantomData<&'c Connection>,
+}
+
+/// Let the lookups on `conn` of a batch (`tomo lookup --stdin`) read `fz_pair` from a copy
+/// in memory, until the returned guard is dropped (one batch at a time per thread). The
+/// copy is made once the batch has made `PAIR_READS_BEFORE_COPY` (4,096) point reads (a
+/// Japanese lookup makes ~40), and is dropped whenever `PRAGMA data_version` (another
+/// connection's commit) or the connection's `total_changes` (its own writes) moves.
+/// Measured at 1M units: the point reads, each a descent of a B-tree of 0.8 MB through
+/// leaves out of the CPU's caches, were 8 % of a Japanese batch's CPU; the copy made them
+/// 3.4 % fewer instructions and ~4 % less CPU for the whole batch.
+pub fn batch_pair_rows(conn: &Connection) -> PairRowsBatch<'_> {
+    PAIR_ROWS.with(|rows| {
+        *rows.borrow_mut() = PairRows { conn: Some(conn as *const Connection as usize), ..PairRows::default() };
+    });
+    PairRowsBatch { _conn: std::marker::PhantomData }
+}
+
+impl Drop for PairRowsBatch<'_> {
+    fn drop(&mut self) {
+        PAIR_ROWS.with(|rows| *rows.borrow_mut() = PairRows::default());
+    }
+}
+
+/// Point reads of `fz_pair` a batch makes before it copies the table ([`batch_pair_rows`]):
+/// about a hundred Japanese lines. The copy of the 1M bench memory's 31.6k rows costs
+/// about what 300 lines' point reads cost in instructions (fewer in time: it is a
+/// sequential scan): a batch shorter than this pays nothing for the copy, one that ends
+/// just after it a few milliseconds, and from a few hundred lines on the copy has paid.
+pub(crate) const PAIR_READS_BEFORE_COPY: u64 = 4096;
+
+#[cfg(test)]
+thread_local! {
+    /// [`PAIR_READS_BEFORE_COPY`] in tests (the contract tests also copy at the first read).
+    pub(crate) static TEST_PAIR_READS_BEFORE_COPY: std::cell::Cell<u64> =
+        const { std::cell::Cell::new(PAIR_READS_BEFORE_COPY) };
+}
+
+fn pair_reads_before_copy() -> u64 {
+    #[cfg(test)]
+    return TEST_PAIR_READS_BEFORE_COPY.with(|r| r.get());
+    #[cfg(not(test))]
+    PAIR_READS_BEFORE_COPY
+}
+
+/// The state of [`batch_pair_rows`].
+#[derive(Default)]
+struct PairRows {
+    /// The batch's connection (its address: the guard borrows it, so it cannot move).
+    conn: Option<usize>,
+    /// (`PRAGMA data_version`, `total_changes`) when `reads` started and `table` was read.
+    stamp: (i64, u64),
+    /// Point reads made without the copy since.
+    reads: u64,
+    table: Option<PairTable>,
+}
+
+impl PairRows {
+    /// The copy of `fz_pair` to read `wanted` pairs from, made now if the batch has read
+    /// enough; `None` outside a batch on `conn` and before that (the caller reads rows).
+    fn table_for(&mut self, conn: &Connection, wanted: usize) -> Result<Option<&PairTable>> {
+        if self.conn != Some(conn as *const Connection as usize) {
+            return Ok(None);
+        }
+        let mut q = conn.prepare_cached("PRAGMA data_version")?;
+        let stamp = (q.query_row([], |r| r.get::<_, i64>(0))?, conn.total_changes());
+        if stamp != self.stamp {
+            *self = PairRows { conn: self.conn, stamp, ..PairRows::default() };
+        }
+        if self.table.is_none() {
+            self.reads += wanted as u64;
+            if self.reads < pair_reads_before_copy() {
+                return Ok(None);
+            }
+            self.table = Some(PairTable::read(conn)?);
+        }
+        Ok(self.table.as_ref())
+    }
+}
+
+/// The rows of `fz_pair` by key: open addressing over (key, start, end) of each row's
+/// counts in one buffer.
+struct PairTable {
+    slots: Vec<(i64, u32, u32)>,
+    counts: Vec<u8>,
+    /// 64 − log2 of the slot count.
+    shift: u32,
+}
+
+/// A [`PairTable`] slot without a row.
+const NO_ROW: u32 = u32::MAX;
+
+impl PairTable {
+    fn read(conn: &Connection) -> Result<PairTable> {
+        let mut counts = Vec::new();
+        let mut rows: Vec<(i64, u32, u32)> = Vec::new();
+        let mut q = conn.prepare("SELECT key, counts FROM fz_pair")?;
+        let mut read = q.query([])?;
+        while let Some(r) = read.next()? {
+            let blob = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            let start = counts.len() as u32;
+            counts.extend_from_slice(blob);
+            rows.push((r.get(0)?, start, counts.len() as u32));
+        }
+        let size = (rows.len() * 2).max(16).next_power_of_two();
+        let mut t = PairTable { slots: vec![(0, NO_ROW, 0); size], counts, shift: 64 - size.trailing_zeros() };
+        for row in rows {
+            let mut s = t.home(row.0);
+            while t.slots[s].1 != NO_ROW {
+                s = (s + 1) & (size - 1);
+            }
+            t.slots[s] = row;
+        }
+        Ok(t)
+    }
+
+    #[inline]
+    fn home(&self, key: i64) -> usize {
+        ((key as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    /// The counts of `key`'s row, if it has one.
+    fn get(&self, key: i64) -> Option<&[u8]> {
+        let mask = self.slots.len() - 1;
+        let mut s = self.home(key);
+        loop {
+            let (k, start, end) = self.slots[s];
+            if start == NO_ROW {
+                return None;
+            }
+            if k == key {
+                return self.counts.get(start as usize..end as usize);
+            }
+            s = (s + 1) & mask;
+        }
+    }
 }
 
 /// Call `f` with the key, the postings and the stored list ([`encode_list`]) of each gram
@@ -1791,6 +1951,52 @@ mod tests {
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         assert_eq!(built, kept);
+    }
+
+    /// Issue 5: inside a batch ([`batch_pair_rows`]) the pair frequencies are what the rows
+    /// hold, before the batch copies `fz_pair` and after, and the copy follows a write
+    /// through the batch's connection and a commit by another connection.
+    #[test]
+    fn a_batch_copy_of_the_pair_rows_follows_every_write() {
+        let path = std::env::temp_dir().join(format!("tomo-pair-rows-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut c = Connection::open(&path).unwrap();
+        crate::tm::schema::migrate(&mut c).unwrap();
+        let conn = c;
+        let langs = ["ja".to_string()];
+        let pair = bigram_key("ja", bigram_class(1, 2), 0);
+        let rows = |first: u32, n: u32, bucket: i64| -> Grams {
+            grams(&(first..first + n).map(|i| (pair | bucket, i, 5)).collect::<Vec<_>>())
+        };
+        write_postings(&conn, rows(1, PAIR_ROW_MIN, 3), &langs).unwrap();
+        // Enough pairs in one read to pass the reads before the copy; the others have no row.
+        let pairs: Vec<u64> = std::iter::once(bigram_class(1, 2))
+            .chain((0..PAIR_READS_BEFORE_COPY).map(|i| bigram_class(7, 1000 + i)))
+            .collect();
+        let read = |conn: &Connection| {
+            let mut got = Vec::new();
+            let found = pair_buckets(conn, "ja", &pairs, |i, b, n| got.push((i, b, n))).unwrap();
+            assert!(found[1..].iter().all(|&f| !f));
+            found[0].then_some(got)
+        };
+        let copied = || PAIR_ROWS.with(|r| r.borrow().table.is_some());
+        let batch = batch_pair_rows(&conn);
+        assert_eq!(read(&conn), Some(vec![(0, 3, PAIR_ROW_MIN)]));
+        assert!(copied());
+        assert_eq!(read(&conn), Some(vec![(0, 3, PAIR_ROW_MIN)]));
+        // A write through the batch's own connection.
+        write_postings(&conn, rows(1000, 2, 5), &langs).unwrap();
+        assert_eq!(read(&conn), Some(vec![(0, 3, PAIR_ROW_MIN), (0, 5, 2)]));
+        // A commit by another connection.
+        let other = Connection::open(&path).unwrap();
+        write_postings(&other, rows(2000, 3, 4), &langs).unwrap();
+        assert_eq!(read(&conn), Some(vec![(0, 3, PAIR_ROW_MIN), (0, 4, 3), (0, 5, 2)]));
+        assert!(copied());
+        drop(batch);
+        assert!(!copied());
+        assert_eq!(read(&conn), Some(vec![(0, 3, PAIR_ROW_MIN), (0, 4, 3), (0, 5, 2)]));
+        drop((conn, other));
+        let _ = std::fs::remove_file(&path);
     }
 
     /// Issue 5: an import keeps every pair's row equal to what its bucket rows hold (the

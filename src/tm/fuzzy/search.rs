@@ -377,14 +377,19 @@ fn fetch_rest(conn: &Connection, variant: i64) -> Result<Rest> {
     })?)
 }
 
+/// Column `i` of `row` as text, borrowed from the row.
+fn text_at<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    Ok(row.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+}
+
 /// Score one stored source against the query; `None` when it cannot reach `floor`. Reads
 /// the stored text's other columns only when the edit distance allows it.
-fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String, floor: u8) -> Result<Option<Hit>> {
+fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: &str, floor: u8) -> Result<Option<Hit>> {
     match Lang::parse(tag) {
         Ok(l) if q.lang.matches(&l) => {}
         _ => return Ok(None),
     }
-    let tokens = tokenize(&norm, q.granularity);
+    let tokens = tokenize(norm, q.granularity);
     let (ql, cl) = (q.classes.len(), tokens.len());
     // Length filter: even with every token of the shorter matched, the score is at most this.
     if score::base_score(ql.abs_diff(cl), ql, cl) < floor {
@@ -404,7 +409,7 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
     }
     let mut numbers_differ = 0usize;
     if distance == 0 {
-        numbers_differ = number_differences(&q.norm, &q.tokens, &norm, &tokens);
+        numbers_differ = number_differences(&q.norm, &q.tokens, norm, &tokens);
         if numbers_differ > 0 {
             let points = (numbers_differ.min(99) as u8).saturating_mul(PenaltyKind::Number.points());
             penalties.push(Penalty { kind: PenaltyKind::Number, points });
@@ -436,7 +441,7 @@ fn evaluate(conn: &Connection, q: &Query, variant: i64, tag: &str, norm: String,
         recency,
         usage,
         plain,
-        norm,
+        norm: norm.to_string(),
         facts,
         target: None,
     }))
@@ -622,8 +627,11 @@ fn search_at(
         if found.contains(&vid) {
             continue;
         }
-        let (tag, norm): (String, String) = stmt.query_row([vid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if let Some(hit) = evaluate(conn, q, i64::from(vid), &tag, norm, floor)? {
+        // The text is read in place from SQLite's row (most candidates fail: nothing to keep).
+        let mut rows = stmt.query([vid])?;
+        let Some(r) = rows.next()? else { return Err(rusqlite::Error::QueryReturnedNoRows.into()) };
+        let (tag, norm) = (text_at(r, 0)?, text_at(r, 1)?);
+        if let Some(hit) = evaluate(conn, q, i64::from(vid), tag, norm, floor)? {
             consider(conn, top, hit, to)?;
         }
     }
@@ -701,7 +709,7 @@ fn bigram_candidates(
     let last = need_of.iter().rposition(|&n| n != NONE).unwrap_or(first);
     let (b0, b1) = (index::length_bucket(first as u8), index::length_bucket(last as u8));
     let weigh = |grams: &mut dyn Iterator<Item = u64>| {
-        let mut weights: HashMapId<u64, u32> = HashMapId::default();
+        let mut weights: HashMapId<u64, u32> = HashMapId::with_capacity_and_hasher(pairs.len(), Default::default());
         for c in grams {
             *weights.entry(c).or_insert(0) += 1;
         }
@@ -749,7 +757,7 @@ fn bigram_candidates(
         .collect();
     // The other filter on the same lists: disjoint pairs (chunks) of the query, from its
     // first or its second character.
-    let chunks: Vec<(HashMapId<u64, u32>, Spec, Vec<u32>)> = (0..2)
+    let chunks: Vec<(HashMapId<u64, u32>, Spec, Needs)> = (0..2)
         .map(|start| {
             let weights = weigh(&mut pairs.iter().copied().skip(start).step_by(2));
             let total = pairs.iter().skip(start).step_by(2).count() as u32;
@@ -879,7 +887,44 @@ const NONE: u32 = u32::MAX;
 /// every length; a length far from the query's needs more, so its candidates are
 /// admitted from fewer lists: at 75 % a candidate as long as a 42-character query needs 21
 /// of its 41 character pairs, one a third longer 27.
-fn need_by_length(spec: &Spec) -> Vec<u32> {
+///
+/// Kept per thread by spec (a batch's queries share a few hundred of them): computed, the
+/// three a Japanese lookup asks for were ~1.3 % of its instructions at 1M units.
+fn need_by_length(spec: &Spec) -> Needs {
+    let filter = match spec.filter {
+        Filter::Tokens => 0u8,
+        Filter::Bigrams => 1,
+        Filter::Chunks => 2,
+    };
+    let key = (spec.qlen, spec.total, spec.need, spec.min, filter);
+    NEEDS.with(|needs| {
+        let mut needs = needs.borrow_mut();
+        if let Some(n) = needs.get(&key) {
+            return n.clone();
+        }
+        if needs.len() >= 4096 {
+            needs.clear();
+        }
+        let n: Needs = needs_of_lengths(spec).into();
+        needs.insert(key, n.clone());
+        n
+    })
+}
+
+thread_local! {
+    /// [`need_by_length`]'s answers by (query tokens, total, need, min, filter).
+    static NEEDS: std::cell::RefCell<std::collections::HashMap<NeedsKey, Needs>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`need_by_length`]'s answer: the shared grams needed by token count.
+type Needs = std::rc::Rc<[u32]>;
+
+/// What [`need_by_length`]'s answer depends on: query tokens, total, need, min, filter.
+type NeedsKey = (usize, u32, u32, u8, u8);
+
+/// [`need_by_length`], computed.
+fn needs_of_lengths(spec: &Spec) -> Vec<u32> {
     let (qlen, min) = (spec.qlen, spec.min);
     let window = length_window(qlen, min);
     (0..=255usize)
@@ -1199,8 +1244,8 @@ pub fn brute_force(conn: &Connection, q: &Query, p: &Params<'_>) -> Result<Vec<H
     let mut stmt = conn.prepare_cached("SELECT id, lang, norm FROM variant WHERE lang_base = ?1")?;
     let mut rows = stmt.query([q.lang.base()])?;
     while let Some(row) = rows.next()? {
-        let (id, tag, norm): (i64, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        if let Some(hit) = evaluate(conn, q, id, &tag, norm, top.floor())? {
+        let id: i64 = row.get(0)?;
+        if let Some(hit) = evaluate(conn, q, id, text_at(row, 1)?, text_at(row, 2)?, top.floor())? {
             consider(conn, &mut top, hit, p.to)?;
         }
     }

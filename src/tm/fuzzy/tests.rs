@@ -263,6 +263,17 @@ fn check_memory(tm: &TranslationMemory, queries: &[String], from: &str, to: &str
             );
         }
     }
+    // Again as `tomo lookup --stdin` runs them: one batch, reading the pair frequencies
+    // from a copy of `fz_pair` (made here at the first read).
+    crate::tm::index::TEST_PAIR_READS_BEFORE_COPY.with(|r| r.set(0));
+    let batch = crate::tm::index::batch_pair_rows(tm.conn());
+    for text in queries {
+        let q = Lookup { text, from: &f, to: &t, min_score: min, limit };
+        let brute = tm.lookup_brute_force(&q).unwrap();
+        assert_eq!(summary(&tm.lookup(&q).unwrap()), summary(&brute), "query {text:?} min {min} limit {limit} batch");
+    }
+    drop(batch);
+    crate::tm::index::TEST_PAIR_READS_BEFORE_COPY.with(|r| r.set(crate::tm::index::PAIR_READS_BEFORE_COPY));
 }
 
 proptest! {
