@@ -1958,8 +1958,8 @@ mod tests {
     /// through the batch's connection and a commit by another connection.
     #[test]
     fn a_batch_copy_of_the_pair_rows_follows_every_write() {
-        let path = std::env::temp_dir().join(format!("tomo-pair-rows-{}.db", std::process::id()));
-        let _ = std::fs::remove_file(&path);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
         let mut c = Connection::open(&path).unwrap();
         crate::tm::schema::migrate(&mut c).unwrap();
         let conn = c;
@@ -1996,7 +1996,6 @@ mod tests {
         assert!(!copied());
         assert_eq!(read(&conn), Some(vec![(0, 3, PAIR_ROW_MIN), (0, 4, 3), (0, 5, 2)]));
         drop((conn, other));
-        let _ = std::fs::remove_file(&path);
     }
 
     /// Issue 5: an import keeps every pair's row equal to what its bucket rows hold (the
