@@ -1523,61 +1523,32 @@ impl PairRows {
     }
 }
 
-/// The rows of `fz_pair` by key: open addressing over (key, start, end) of each row's
-/// counts in one buffer.
+/// The rows of `fz_pair` by key: each row's counts as a range of one buffer, found through
+/// the hasher the import's buffers use for gram keys ([`GramHasher`]: a pair's key ends in
+/// its bucket byte, 0 here).
 struct PairTable {
-    slots: Vec<(i64, u32, u32)>,
+    at: HashMap<i64, (u32, u32), std::hash::BuildHasherDefault<GramHasher>>,
     counts: Vec<u8>,
-    /// 64 − log2 of the slot count.
-    shift: u32,
 }
-
-/// A [`PairTable`] slot without a row.
-const NO_ROW: u32 = u32::MAX;
 
 impl PairTable {
     fn read(conn: &Connection) -> Result<PairTable> {
-        let mut counts = Vec::new();
-        let mut rows: Vec<(i64, u32, u32)> = Vec::new();
+        let mut t = PairTable { at: HashMap::default(), counts: Vec::new() };
         let mut q = conn.prepare("SELECT key, counts FROM fz_pair")?;
         let mut read = q.query([])?;
         while let Some(r) = read.next()? {
             let blob = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-            let start = counts.len() as u32;
-            counts.extend_from_slice(blob);
-            rows.push((r.get(0)?, start, counts.len() as u32));
-        }
-        let size = (rows.len() * 2).max(16).next_power_of_two();
-        let mut t = PairTable { slots: vec![(0, NO_ROW, 0); size], counts, shift: 64 - size.trailing_zeros() };
-        for row in rows {
-            let mut s = t.home(row.0);
-            while t.slots[s].1 != NO_ROW {
-                s = (s + 1) & (size - 1);
-            }
-            t.slots[s] = row;
+            let start = t.counts.len() as u32;
+            t.counts.extend_from_slice(blob);
+            t.at.insert(r.get(0)?, (start, t.counts.len() as u32));
         }
         Ok(t)
     }
 
-    #[inline]
-    fn home(&self, key: i64) -> usize {
-        ((key as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
-    }
-
     /// The counts of `key`'s row, if it has one.
     fn get(&self, key: i64) -> Option<&[u8]> {
-        let mask = self.slots.len() - 1;
-        let mut s = self.home(key);
-        loop {
-            let (k, start, end) = self.slots[s];
-            if start == NO_ROW {
-                return None;
-            }
-            if k == key {
-                return self.counts.get(start as usize..end as usize);
-            }
-            s = (s + 1) & mask;
-        }
+        let &(start, end) = self.at.get(&key)?;
+        self.counts.get(start as usize..end as usize)
     }
 }
 
