@@ -316,7 +316,7 @@ pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u
     for_each_token(norm, g, |class, _, _| keys.push(class as i64));
     let n = keys.len();
     let len = n.min(255) as u8;
-    CLASS_KEYS.with_borrow_mut(|slots| {
+    CLASS_KEYS.with_borrow_mut(|(slots, pairs)| {
         let mut keys_of = |class: u64| -> ClassKeys {
             let slot = &mut slots[class as usize % CLASS_SLOTS];
             if slot.class != class || slot.seed != seed {
@@ -329,8 +329,13 @@ pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u
             let mut prev = keys_of(keys[0] as u64);
             for i in 1..n {
                 let next = keys_of(keys[i] as u64);
-                let pair = hash64(prev.pair_head, &next.class.to_le_bytes());
-                keys.push(in_bucket(key_in(seed, pair), bucket));
+                let at = ((prev.class ^ next.class.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - PAIR_SLOTS.trailing_zeros())) as usize;
+                let slot = &mut pairs[at];
+                if slot.first != prev.class || slot.second != next.class || slot.seed != seed {
+                    let pair = hash64(prev.pair_head, &next.class.to_le_bytes());
+                    *slot = PairKey { seed, first: prev.class, second: next.class, key: key_in(seed, pair) };
+                }
+                keys.push(in_bucket(slot.key, bucket));
                 keys[i - 1] = prev.key;
                 prev = next;
             }
@@ -367,10 +372,35 @@ impl ClassKeys {
 /// (128 KB: the kana, the common ideographs and words of a language or two).
 const CLASS_SLOTS: usize = 4096;
 
+/// The key of a token pair in one language, cached: an import's Japanese text repeats its
+/// character pairs as it repeats its characters, and a pair's key is two FNV hashes of
+/// eight bytes, a multiply each, one after the other.
+#[derive(Clone, Copy)]
+struct PairKey {
+    seed: u64,
+    first: u64,
+    second: u64,
+    /// [`key_in`] of the pair's [`bigram_class`], before its length bucket.
+    key: i64,
+}
+
+impl PairKey {
+    fn new(seed: u64, first: u64, second: u64) -> PairKey {
+        PairKey { seed, first, second, key: key_in(seed, bigram_class(first, second)) }
+    }
+}
+
+/// Slots of the per-thread [`PairKey`] cache (256 KB), a pair in the slot a hash of its
+/// two classes names.
+const PAIR_SLOTS: usize = 1 << 13;
+
 thread_local! {
-    // Every slot holds the keys of class 0 in seed 0 to start with: a hit is always right.
-    static CLASS_KEYS: RefCell<Box<[ClassKeys]>> =
-        RefCell::new(vec![ClassKeys::new(0, 0); CLASS_SLOTS].into_boxed_slice());
+    // Every slot holds the keys of class 0 (pair (0, 0)) in seed 0 to start with: a hit
+    // is always right.
+    static CLASS_KEYS: RefCell<(Box<[ClassKeys]>, Box<[PairKey]>)> = RefCell::new((
+        vec![ClassKeys::new(0, 0); CLASS_SLOTS].into_boxed_slice(),
+        vec![PairKey::new(0, 0, 0); PAIR_SLOTS].into_boxed_slice(),
+    ));
 }
 
 /// Called by the store when an import's transaction begins: postings are buffered from now
@@ -2087,8 +2117,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The per-thread cache of a class's keys gives what hashing afresh gives, through
-        /// languages that alternate and classes that share a slot.
+        /// The per-thread caches of a class's keys and of a pair's key give what hashing
+        /// afresh gives, through languages that alternate and classes that share a slot.
         #[test]
         fn cached_class_keys_are_the_keys(
             texts in proptest::collection::vec(("(ja|en|ko|zh)", "[a-c 東京猫がはのアイ、。]{0,24}"), 1..24),
