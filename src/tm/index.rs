@@ -189,14 +189,125 @@ impl std::hash::Hasher for GramHasher {
 
 struct Pending {
     conn: usize,
+    langs: Vec<String>,
+    /// The index was empty when the import began: every list it writes is new.
+    fresh: bool,
+    /// The thread the postings are buffered on.
+    buffering: Buffering,
+}
+
+/// An import's buffered postings: the lists in memory, and those spilled before.
+#[derive(Default)]
+struct Buffered {
     grams: Grams,
     /// Bytes held in `grams`, their buffers' capacity (with [`GRAM_OVERHEAD`] per gram).
     bytes: usize,
-    langs: Vec<String>,
-    /// The buffers spilled so far by this import, oldest first ([`spill`]).
+    /// The buffers spilled so far by this import, oldest first ([`Buffered::spill`]).
     runs: Vec<Run>,
-    /// The index was empty when the import began: every list it writes is new.
-    fresh: bool,
+}
+
+impl Buffered {
+    /// Post each variant of `h` under its keys; spill past `flush_at` bytes.
+    fn take(&mut self, h: &Handoff, flush_at: usize, dir: Option<&std::path::Path>) -> Result<()> {
+        let mut at = 0;
+        for &(vid, len, n) in &h.variants {
+            let end = at + n as usize;
+            for &k in &h.keys[at..end] {
+                let gram = self.grams.entry(k).or_insert_with(|| {
+                    self.bytes += GRAM_OVERHEAD;
+                    GramBuf::default()
+                });
+                // What the buffer holds, not what it uses: a doubled buffer is up to
+                // twice its bytes, and the spill threshold bounds memory.
+                let before = gram.bytes.capacity();
+                gram.push(vid, len);
+                self.bytes += gram.bytes.capacity() - before;
+            }
+            at = end;
+        }
+        if self.bytes >= flush_at {
+            self.spill(dir)?;
+        }
+        Ok(())
+    }
+
+    /// Write the lists in memory to a temporary file, in key order, and start afresh.
+    fn spill(&mut self, dir: Option<&std::path::Path>) -> Result<()> {
+        self.bytes = 0;
+        let grams = std::mem::take(&mut self.grams);
+        self.runs.push(Run::write(InKeyOrder::new(grams).map(Ok), spill_file_in(dir)?)?);
+        Ok(())
+    }
+}
+
+/// The postings of a batch of variants on their way to the buffering thread: per variant
+/// its id, token count and number of keys; the keys one variant after the other.
+#[derive(Default)]
+struct Handoff {
+    variants: Vec<(u32, u8, u32)>,
+    keys: Vec<i64>,
+}
+
+/// Variants per [`Handoff`].
+const HANDOFF_VARIANTS: usize = 256;
+
+/// [`Handoff`]s on their way to the buffering thread (bounds what the writer runs ahead).
+const HANDOFFS_IN_FLIGHT: usize = 4;
+
+/// The thread an import's postings are buffered on. Posting a variant under each of its
+/// ~50 keys (a random probe of a map of hundreds of thousands of lists each) was a sixth of
+/// the writing thread's cycles, and the writer is the import's longest stage: it now only
+/// copies the keys into a batch.
+struct Buffering {
+    batch: Handoff,
+    send: std::sync::mpsc::SyncSender<Handoff>,
+    /// Batches the thread is done with, to be refilled.
+    spent: std::sync::mpsc::Receiver<Handoff>,
+    thread: std::thread::JoinHandle<Result<Buffered>>,
+}
+
+impl Buffering {
+    /// Start the thread; it spills past `flush_at` bytes into files in `dir`.
+    fn start(flush_at: usize, dir: Option<std::path::PathBuf>) -> Buffering {
+        let (send, batches) = std::sync::mpsc::sync_channel::<Handoff>(HANDOFFS_IN_FLIGHT);
+        let (give_back, spent) = std::sync::mpsc::channel::<Handoff>();
+        let thread = std::thread::spawn(move || -> Result<Buffered> {
+            let mut buffered = Buffered::default();
+            for mut h in batches {
+                buffered.take(&h, flush_at, dir.as_deref())?;
+                h.variants.clear();
+                h.keys.clear();
+                // The writer may be gone (an error): the batch is dropped then.
+                let _ = give_back.send(h);
+            }
+            Ok(buffered)
+        });
+        Buffering { batch: Handoff::default(), send, spent, thread }
+    }
+
+    /// Add a variant's postings; a full batch goes to the thread. `false` when the thread
+    /// stopped (an error, reported by [`Buffering::finish`]).
+    fn add(&mut self, vid: u32, len: u8, keys: &[i64]) -> bool {
+        self.batch.variants.push((vid, len, keys.len() as u32));
+        self.batch.keys.extend_from_slice(keys);
+        if self.batch.variants.len() < HANDOFF_VARIANTS {
+            return true;
+        }
+        let next = self.spent.try_recv().unwrap_or_default();
+        self.send.send(std::mem::replace(&mut self.batch, next)).is_ok()
+    }
+
+    /// Hand over the last batch and wait for the thread: everything buffered.
+    fn finish(self) -> Result<Buffered> {
+        let Buffering { batch, send, spent, thread } = self;
+        // A failed send means the thread stopped: its error comes from `join`.
+        let _ = send.send(batch);
+        drop((send, spent));
+        match thread.join() {
+            Ok(buffered) => buffered,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
 }
 
 thread_local! {
@@ -316,7 +427,7 @@ pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u
     for_each_token(norm, g, |class, _, _| keys.push(class as i64));
     let n = keys.len();
     let len = n.min(255) as u8;
-    CLASS_KEYS.with_borrow_mut(|(slots, pairs)| {
+    CLASS_KEYS.with_borrow_mut(|KeyCaches { classes: slots, pairs }| {
         let mut keys_of = |class: u64| -> ClassKeys {
             let slot = &mut slots[class as usize % CLASS_SLOTS];
             if slot.class != class || slot.seed != seed {
@@ -329,7 +440,8 @@ pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u
             let mut prev = keys_of(keys[0] as u64);
             for i in 1..n {
                 let next = keys_of(keys[i] as u64);
-                let at = ((prev.class ^ next.class.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - PAIR_SLOTS.trailing_zeros())) as usize;
+                let at = ((prev.class ^ next.class.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    >> (64 - PAIR_SLOTS.trailing_zeros())) as usize;
                 let slot = &mut pairs[at];
                 if slot.first != prev.class || slot.second != next.class || slot.seed != seed {
                     let pair = hash64(prev.pair_head, &next.class.to_le_bytes());
@@ -390,6 +502,12 @@ impl PairKey {
     }
 }
 
+/// The per-thread caches of [`keys_with_repeats_into`].
+struct KeyCaches {
+    classes: Box<[ClassKeys]>,
+    pairs: Box<[PairKey]>,
+}
+
 /// Slots of the per-thread [`PairKey`] cache (256 KB), a pair in the slot a hash of its
 /// two classes names.
 const PAIR_SLOTS: usize = 1 << 13;
@@ -397,10 +515,10 @@ const PAIR_SLOTS: usize = 1 << 13;
 thread_local! {
     // Every slot holds the keys of class 0 (pair (0, 0)) in seed 0 to start with: a hit
     // is always right.
-    static CLASS_KEYS: RefCell<(Box<[ClassKeys]>, Box<[PairKey]>)> = RefCell::new((
-        vec![ClassKeys::new(0, 0); CLASS_SLOTS].into_boxed_slice(),
-        vec![PairKey::new(0, 0, 0); PAIR_SLOTS].into_boxed_slice(),
-    ));
+    static CLASS_KEYS: RefCell<KeyCaches> = RefCell::new(KeyCaches {
+        classes: vec![ClassKeys::new(0, 0); CLASS_SLOTS].into_boxed_slice(),
+        pairs: vec![PairKey::new(0, 0, 0); PAIR_SLOTS].into_boxed_slice(),
+    });
 }
 
 /// Called by the store when an import's transaction begins: postings are buffered from now
@@ -408,7 +526,8 @@ thread_local! {
 pub fn on_import_started(tx: &Transaction<'_>) -> Result<()> {
     let id = conn_id(tx);
     let fresh = !tx.query_row("SELECT EXISTS (SELECT 1 FROM fz_gram)", [], |r| r.get::<_, bool>(0))?;
-    let pending = Pending { conn: id, grams: Grams::default(), bytes: 0, langs: Vec::new(), runs: Vec::new(), fresh };
+    let buffering = Buffering::start(flush_at_bytes(), spill_dir(tx));
+    let pending = Pending { conn: id, langs: Vec::new(), fresh, buffering };
     PENDING.with(|p| *p.borrow_mut() = Some(pending));
     Ok(())
 }
@@ -437,28 +556,24 @@ pub fn on_variant_keys(tx: &Transaction<'_>, variant_id: i64, lang_base: &str, k
         let mut p = p.borrow_mut();
         match p.as_mut() {
             Some(pending) if pending.conn == id => {
-                for &k in keys {
-                    let gram = pending.grams.entry(k).or_insert_with(|| {
-                        pending.bytes += GRAM_OVERHEAD;
-                        GramBuf::default()
-                    });
-                    // What the buffer holds, not what it uses: a doubled buffer is up to
-                    // twice its bytes, and the spill threshold bounds memory.
-                    let before = gram.bytes.capacity();
-                    gram.push(vid, len);
-                    pending.bytes += gram.bytes.capacity() - before;
-                }
                 if !pending.langs.iter().any(|l| l == lang_base) {
                     pending.langs.push(lang_base.to_string());
                 }
-                Some(pending.bytes >= flush_at_bytes())
+                Some(pending.buffering.add(vid, len, keys))
             }
             _ => None,
         }
     });
     match buffered {
-        Some(true) => spill(tx),
-        Some(false) => Ok(()),
+        Some(true) => Ok(()),
+        Some(false) => {
+            // The buffering thread stopped: its error ends the import.
+            let pending = PENDING.with(|p| p.borrow_mut().take_if(|pending| pending.conn == id));
+            pending.map_or(Ok(()), |pending| {
+                pending.buffering.finish()?;
+                Err(crate::Error::new(crate::ErrorKind::Database, "the index's buffering thread stopped"))
+            })
+        }
         None => {
             let mut grams = Grams::default();
             for &k in keys {
@@ -475,12 +590,13 @@ pub fn on_import_finished(tx: &Transaction<'_>) -> Result<()> {
     let id = conn_id(tx);
     let taken = PENDING.with(|p| p.borrow_mut().take_if(|pending| pending.conn == id));
     let Some(pending) = taken else { return Ok(()) };
-    let langs = pending.langs.clone();
+    let langs = pending.langs;
+    let buffered = pending.buffering.finish()?;
     // Key order, a batch of lists at a time (bounded in bytes, cut between pairs so that
     // all the length buckets of a pair are written together).
     let mut batch = Grams::default();
     let mut batch_bytes = 0usize;
-    for merged in Merged::new(pending)? {
+    for merged in Merged::new(buffered)? {
         let (key, gram) = merged?;
         if batch_bytes >= MERGE_BATCH_BYTES && batch.keys().all(|&k| k & !0xff != key & !0xff) {
             write_postings(tx, std::mem::take(&mut batch), &langs)?;
@@ -507,12 +623,13 @@ pub fn on_import_finishing(tx: &Transaction<'_>) -> Result<PostingsEnd> {
     let id = conn_id(tx);
     let taken = PENDING.with(|p| p.borrow_mut().take_if(|pending| pending.conn == id && pending.fresh));
     let Some(pending) = taken else { return Ok(PostingsEnd { background: None }) };
-    let langs = pending.langs.clone();
+    let langs = pending.langs;
+    let buffered = pending.buffering.finish()?;
     let file = spill_file(tx)?;
     // Each laid-out list goes into the file as a run's entry would: its key, `n`, `last`
     // and its stored bytes.
     let thread = std::thread::spawn(move || -> Result<Run> {
-        let lists = Merged::new(pending)?.map(|merged| {
+        let lists = Merged::new(buffered)?.map(|merged| {
             let (key, gram) = merged?;
             let (n, last, bytes) = fresh_list(gram);
             Ok((key, GramBuf { n, last, unsorted: false, bytes }))
@@ -556,9 +673,9 @@ struct Merged {
 }
 
 impl Merged {
-    fn new(pending: Pending) -> Result<Merged> {
-        let runs = pending.runs.into_iter().map(|run| run.read().map(Iterator::peekable)).collect::<Result<_>>()?;
-        Ok(Merged { runs, last: InKeyOrder::new(pending.grams) })
+    fn new(buffered: Buffered) -> Result<Merged> {
+        let runs = buffered.runs.into_iter().map(|run| run.read().map(Iterator::peekable)).collect::<Result<_>>()?;
+        Ok(Merged { runs, last: InKeyOrder::new(buffered.grams) })
     }
 
     fn next_key(&mut self) -> Result<Option<i64>> {
@@ -665,30 +782,20 @@ const MERGE_BATCH_BYTES: usize = 8 << 20;
 /// each of a big import's flushes: the lists were copied out, laid out again and written
 /// whole each time (a 1M-unit import wrote its lists four times over), and the writing
 /// thread, the longest of the import, did it while the other stages waited.
-fn spill(tx: &Transaction<'_>) -> Result<()> {
-    let id = conn_id(tx);
-    let taken = PENDING.with(|p| {
-        p.borrow_mut().as_mut().filter(|pending| pending.conn == id).map(|pending| {
-            pending.bytes = 0;
-            std::mem::take(&mut pending.grams)
-        })
-    });
-    let Some(grams) = taken else { return Ok(()) };
-    let run = Run::write(InKeyOrder::new(grams).map(Ok), spill_file(tx)?)?;
-    PENDING.with(|p| {
-        if let Some(pending) = p.borrow_mut().as_mut().filter(|pending| pending.conn == id) {
-            pending.runs.push(run);
-        }
-    });
-    Ok(())
+/// Where spilled lists go: beside the memory's file (on the disk that holds the memory,
+/// which the lists will join; a small `/tmp` is not filled), or `None` (the system's
+/// temporary directory) for a memory without a file.
+fn spill_dir(conn: &Connection) -> Option<std::path::PathBuf> {
+    conn.path().filter(|p| !p.is_empty()).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf()))
 }
 
-/// An unnamed temporary file for spilled lists, beside the memory's file (on the disk that
-/// holds the memory, which the lists will join; a small `/tmp` is not filled), or in the
-/// system's temporary directory for a memory without a file.
+/// An unnamed temporary file for spilled lists in [`spill_dir`].
 fn spill_file(conn: &Connection) -> Result<std::fs::File> {
-    let dir =
-        conn.path().filter(|p| !p.is_empty()).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_path_buf()));
+    spill_file_in(spill_dir(conn).as_deref())
+}
+
+/// An unnamed temporary file in `dir`, or in the system's temporary directory.
+fn spill_file_in(dir: Option<&std::path::Path>) -> Result<std::fs::File> {
     Ok(match dir {
         Some(dir) => tempfile::tempfile_in(dir).or_else(|_| tempfile::tempfile())?,
         None => tempfile::tempfile()?,
