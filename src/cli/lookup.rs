@@ -1,5 +1,5 @@
 //! `tomo lookup TEXT --from ja --to en [--min 75] [--limit 5] [--json]`, and `--stdin` for
-//! batches (one JSON line per input line, flushed after each).
+//! batches (one JSON line per input line, flushed before reading a line not yet there).
 
 use std::io::{BufRead, Write};
 
@@ -46,8 +46,9 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     let tm = global.open_tm()?;
     tm.map_for_lookups()?;
     let color = !args.json && color_enabled();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Buffered here, flushed by the callers below: stdout's own line buffering wrote each
+    // line with a system call of its own, which woke the reader of a pipe once a line.
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
     let mut any = false;
     // A line's JSON is built here and written at once: serde's many small writes straight
     // to the line-buffered stdout each searched the bytes for a newline (~2 % of the
@@ -65,7 +66,6 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
         } else {
             print_human(out, text, &matches, color)?;
         }
-        out.flush()?;
         Ok(())
     };
     if args.stdin {
@@ -94,6 +94,13 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
             }
             let text = line.strip_suffix('\n').unwrap_or(&line).trim_end_matches('\r');
             one(text, &mut out)?;
+            // Each answer is out before the next read could wait: when the next line is
+            // already here, whoever sent it is not waiting for this answer, and the
+            // answers go out together (a `--stdin` batch piped to a script: one write a
+            // 64 KB instead of one a line, 4-8 % of a Japanese batch at 1M units).
+            if !input.buffer().contains(&b'\n') {
+                out.flush()?;
+            }
         }
         if open {
             tm.conn().execute_batch("COMMIT")?;
@@ -101,6 +108,7 @@ pub fn run(args: Args, global: &Global) -> tomo::Result<Outcome> {
     } else if let Some(text) = &args.text {
         one(text, &mut out)?;
     }
+    out.flush()?;
     Ok(if any { Outcome::Success } else { Outcome::NoMatch })
 }
 
