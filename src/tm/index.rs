@@ -11,12 +11,12 @@
 //! multiset-overlap bound the exact search prunes with is stated on tokens, and measured
 //! on the alignment dev corpus the lists stay well under the 2× size budget (README).
 //!
-//! Imports buffer postings in memory, per gram, as the varint deltas of the on-disk format
-//! (variant ids only grow during an import, so appending needs no sort), and write each
-//! gram's list once when the import ends ([`on_import_finished`], same transaction),
-//! appending to the list already on disk. Past `FLUSH_AT_BYTES` (64 MB) of buffered lists they
-//! are spilled to a temporary file and merged in at the end, so an import's memory stays
-//! bounded. A write outside an import (no [`on_import_started`]) appends its variant's
+//! Imports buffer postings in memory, on a thread of their own (`Buffering`), per gram, as
+//! the varint deltas of the on-disk format (variant ids only grow during an import, so
+//! appending needs no sort), and write each gram's list once when the import ends
+//! ([`on_import_finished`], same transaction), appending to the list already on disk. Past
+//! `FLUSH_AT_BYTES` (64 MB) of buffered lists they are spilled to a temporary file and
+//! merged in at the end, so an import's memory stays bounded. A write outside an import (no [`on_import_started`]) appends its variant's
 //! postings at once. Every write brings the `fz_pair` rows of the pairs it wrote up to
 //! date, in the same transaction.
 
@@ -268,10 +268,10 @@ struct Buffering {
 
 impl Buffering {
     /// Start the thread; it spills past `flush_at` bytes into files in `dir`.
-    fn start(flush_at: usize, dir: Option<std::path::PathBuf>) -> Buffering {
+    fn start(flush_at: usize, dir: Option<std::path::PathBuf>) -> Result<Buffering> {
         let (send, batches) = std::sync::mpsc::sync_channel::<Handoff>(HANDOFFS_IN_FLIGHT);
         let (give_back, spent) = std::sync::mpsc::channel::<Handoff>();
-        let thread = std::thread::spawn(move || -> Result<Buffered> {
+        let thread = std::thread::Builder::new().name("tomo-postings".into()).spawn(move || -> Result<Buffered> {
             let mut buffered = Buffered::default();
             for mut h in batches {
                 buffered.take(&h, flush_at, dir.as_deref())?;
@@ -281,8 +281,8 @@ impl Buffering {
                 let _ = give_back.send(h);
             }
             Ok(buffered)
-        });
-        Buffering { batch: Handoff::default(), send, spent, thread }
+        })?;
+        Ok(Buffering { batch: Handoff::default(), send, spent, thread })
     }
 
     /// Add a variant's postings; a full batch goes to the thread. `false` when the thread
@@ -526,7 +526,7 @@ thread_local! {
 pub fn on_import_started(tx: &Transaction<'_>) -> Result<()> {
     let id = conn_id(tx);
     let fresh = !tx.query_row("SELECT EXISTS (SELECT 1 FROM fz_gram)", [], |r| r.get::<_, bool>(0))?;
-    let buffering = Buffering::start(flush_at_bytes(), spill_dir(tx));
+    let buffering = Buffering::start(flush_at_bytes(), spill_dir(tx))?;
     let pending = Pending { conn: id, langs: Vec::new(), fresh, buffering };
     PENDING.with(|p| *p.borrow_mut() = Some(pending));
     Ok(())
