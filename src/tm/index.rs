@@ -1865,25 +1865,46 @@ mod tests {
         rows.into_iter().map(|(k, n, last)| (k, n, last, list(conn, k))).collect()
     }
 
+    /// Units `from..to` of a made-up run of weather reports, ja/en.
+    fn batch(from: usize, to: usize) -> Vec<Result<crate::formats::ReadItem>> {
+        (from..to)
+            .map(|i| {
+                let kanji = |k: usize| char::from_u32(0x4E00 + (k % 300) as u32).unwrap();
+                let ja = format!(
+                    "第{}報、{}{}で{}が降った。",
+                    i % 37,
+                    kanji(i * 7),
+                    kanji(i * 13),
+                    ["雨", "雪", "風"][i % 3]
+                );
+                crate::tm::store::tests::pair(&ja, &format!("Report {i} of w{}.", i % 97))
+            })
+            .collect()
+    }
+
+    /// A failed import's postings, buffered on its thread and spilled, never reach the
+    /// index: the next import, whose variants take the same ids, posts its own only.
+    #[test]
+    fn a_failed_import_posts_nothing() {
+        use crate::tm::{ImportOptions, TranslationMemory};
+        let opts = ImportOptions::default();
+        let mut want = TranslationMemory::open_in_memory().unwrap();
+        want.import(batch(0, 300), &opts).unwrap();
+        want.import(batch(300, 700), &opts).unwrap();
+        let mut got = TranslationMemory::open_in_memory().unwrap();
+        got.import(batch(0, 300), &opts).unwrap();
+        TEST_FLUSH_AT.with(|f| f.set(300));
+        let mut failing = batch(500, 900);
+        failing.push(Err(crate::Error::parse("broken at the end")));
+        assert!(got.import(failing, &opts).is_err());
+        TEST_FLUSH_AT.with(|f| f.set(FLUSH_AT_BYTES));
+        got.import(batch(300, 700), &opts).unwrap();
+        assert_eq!(all_lists(got.conn()), all_lists(want.conn()));
+    }
+
     #[test]
     fn spilled_buffers_give_the_lists_of_one_write() {
-        use crate::tm::store::tests::pair;
         use crate::tm::{ImportOptions, TranslationMemory};
-        let batch = |from: usize, to: usize| {
-            (from..to)
-                .map(|i| {
-                    let kanji = |k: usize| char::from_u32(0x4E00 + (k % 300) as u32).unwrap();
-                    let ja = format!(
-                        "第{}報、{}{}で{}が降った。",
-                        i % 37,
-                        kanji(i * 7),
-                        kanji(i * 13),
-                        ["雨", "雪", "風"][i % 3]
-                    );
-                    pair(&ja, &format!("Report {i} of w{}.", i % 97))
-                })
-                .collect::<Vec<_>>()
-        };
         // Into an empty memory, then into one that has lists (and where a deleted unit's
         // ids may come back): each with every buffer spilled early, and without.
         let dir = tempfile::tempdir().unwrap();
