@@ -73,21 +73,18 @@ const BULK_CACHE_KIB: i64 = -16_000;
 const SORT_CACHE_KIB: i64 = -4_000;
 
 /// Worker threads for SQLite's sorter while a bulk load builds its indexes: the cores
-/// beyond two, at most 3. The connection's own thread sorts too, and the fuzzy lists are
-/// laid out on another meanwhile (`index::on_import_finishing`); a half-way switch to the
-/// indexes has the reading and preparing threads still busy. On two cores a worker only
-/// took turns with them: 1M units, 8 interleaved runs, median wall 6.83 s with one, 6.44 s
-/// without, and less CPU in every run.
-fn sort_threads() -> i64 {
-    std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(2).min(3) as i64)
-}
-
-/// [`sort_threads`] for the index a bulk load builds last, at its end: the lists' lay-out
-/// is done by then (`variant_by_norm`, built first, takes longer), so every core but the
-/// connection's own, at most 3. 1M units, 8 runs: the two builds 1.28-1.77 s (median
-/// 1.42) with `unit_by_key` first and no worker, 1.17-1.47 s (median 1.27) this way.
-fn sort_threads_last() -> i64 {
-    std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(1).min(3) as i64)
+/// beyond the `busy` ones (the connection's own thread sorts too), at most 3.
+///
+/// Two are busy while the first index is built: the fuzzy lists are laid out on another
+/// core meanwhile (`index::on_import_finishing`), and a half-way switch to the indexes has
+/// the reading and preparing threads still busy. On two cores a worker only took turns
+/// with them: 1M units, 8 interleaved runs, median wall 6.83 s with one, 6.44 s without,
+/// and less CPU in every run. One is busy while the last is built at the import's end: the
+/// lay-out is done by then (`variant_by_norm`, built first, takes longer). 1M units, 8
+/// runs: the two builds 1.28-1.77 s (median 1.42) with `unit_by_key` first and no worker,
+/// 1.17-1.47 s (median 1.27) this way.
+fn sort_threads(busy: usize) -> i64 {
+    std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(busy).min(3) as i64)
 }
 
 /// What the reading stage hands to the writing stage.
@@ -526,12 +523,12 @@ impl<'t, 'c> Importer<'t, 'c> {
             self.tx.pragma_update(None, "cache_size", SORT_CACHE_KIB)?;
             // SQLite's sorter sorts and writes its runs on worker threads where cores are
             // left for them (`sort_threads`).
-            self.tx.pragma_update(None, "threads", sort_threads())?;
+            self.tx.pragma_update(None, "threads", sort_threads(2))?;
             // The larger index first, while the lists are laid out on another core; at
             // the import's end the smaller one then has the core the lay-out left.
             self.tx.execute_batch(CREATE_NORM_INDEX)?;
             if at_end {
-                self.tx.pragma_update(None, "threads", sort_threads_last())?;
+                self.tx.pragma_update(None, "threads", sort_threads(1))?;
             }
             self.tx.execute_batch(CREATE_KEY_INDEX)?;
             self.tx.pragma_update(None, "threads", 0)?;
@@ -863,12 +860,9 @@ const DROP_HASH_INDEXES: &str = "DROP INDEX unit_by_key; DROP INDEX variant_by_n
 /// Migration 008: split every `unit.key`, a 16-byte big-endian blob, into its two
 /// halves ([`key_halves`]), then build `unit_by_key` on them (also into a new memory).
 pub(crate) fn split_keys_in(tx: &Transaction<'_>) -> Result<()> {
-    let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM unit", [], |r| r.get(0))?;
     let mut read = tx.prepare("SELECT id, key FROM unit WHERE id BETWEEN ?1 AND ?2")?;
     let mut set = tx.prepare("UPDATE unit SET key = ?2, key_lo = ?3 WHERE id = ?1")?;
-    let mut from = 1;
-    while from <= last {
-        let to = from + REKEY_UNITS - 1;
+    for (from, to) in unit_ranges(tx)? {
         // Read before anything is written (no update under an open read of the table).
         let mut halves: Vec<(i64, i64, i64)> = Vec::new();
         let mut rows = read.query(params![from, to])?;
@@ -884,30 +878,33 @@ pub(crate) fn split_keys_in(tx: &Transaction<'_>) -> Result<()> {
         for (id, hi, lo) in halves {
             set.execute(params![id, hi, lo])?;
         }
-        from = to + 1;
     }
     tx.execute_batch(CREATE_KEY_INDEX)?;
     Ok(())
 }
 
-/// Units whose keys [`rekey_in`] recomputes per round (their variants held in memory).
+/// Units a migration that rewrites every unit ([`rekey_in`], [`split_keys_in`]) reads and
+/// rewrites per round (their rows held in memory).
 const REKEY_UNITS: i64 = 20_000;
+
+/// The unit ids from 1 to the largest, as inclusive ranges of [`REKEY_UNITS`] ids.
+fn unit_ranges(tx: &Transaction<'_>) -> Result<impl Iterator<Item = (i64, i64)>> {
+    let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM unit", [], |r| r.get(0))?;
+    Ok((1..=last).step_by(REKEY_UNITS as usize).map(|from| (from, from + REKEY_UNITS - 1)))
+}
 
 /// Migration 007: recompute every `unit.key` ([`unit_key`]) and `variant.norm_hash`
 /// ([`norm_hash`]) of a memory written with the FNV-1a hashes of schema 6 and before,
 /// with the two indexes on them dropped meanwhile and built again after (one sort each).
 pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(DROP_HASH_INDEXES)?;
-    let last: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM unit", [], |r| r.get(0))?;
     let mut read = tx.prepare(
         "SELECT id, unit_id, lang, lang_base, seg, plain, norm FROM variant
          WHERE unit_id BETWEEN ?1 AND ?2 ORDER BY unit_id",
     )?;
     let mut set_key = tx.prepare("UPDATE unit SET key = ?2 WHERE id = ?1")?;
     let mut set_hash = tx.prepare("UPDATE variant SET norm_hash = ?2 WHERE id = ?1")?;
-    let mut from = 1;
-    while from <= last {
-        let to = from + REKEY_UNITS - 1;
+    for (from, to) in unit_ranges(tx)? {
         // (variant id, unit id, tag, segment, hash), read before anything is written.
         let mut rows: Vec<(i64, i64, String, String, i64)> = Vec::new();
         let mut q = read.query(params![from, to])?;
@@ -923,7 +920,6 @@ pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
         for (id, _, _, _, hash) in &rows {
             set_hash.execute(params![id, hash])?;
         }
-        from = to + 1;
     }
     // The key's index as schema 7 had it, on the 16-byte blob (migration 008 splits it).
     tx.execute_batch("CREATE UNIQUE INDEX unit_by_key ON unit (key);")?;

@@ -508,7 +508,7 @@ fn consider(conn: &Connection, top: &mut TopK, mut hit: Hit, to: &Lang) -> Resul
 }
 
 /// Which grams a lookup filters on, and what a candidate's count of them proves.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Filter {
     /// Token unigrams: a count `x` of shared tokens bounds the score by `100 × x / |q|`.
     Tokens,
@@ -891,12 +891,7 @@ const NONE: u32 = u32::MAX;
 /// Kept per thread by spec (a batch's queries share a few hundred of them): computed, the
 /// three a Japanese lookup asks for were ~1.3 % of its instructions at 1M units.
 fn need_by_length(spec: &Spec) -> Needs {
-    let filter = match spec.filter {
-        Filter::Tokens => 0u8,
-        Filter::Bigrams => 1,
-        Filter::Chunks => 2,
-    };
-    let key = (spec.qlen, spec.total, spec.need, spec.min, filter);
+    let key = (spec.qlen, spec.total, spec.need, spec.min, spec.filter);
     NEEDS.with(|needs| {
         let mut needs = needs.borrow_mut();
         if let Some(n) = needs.get(&key) {
@@ -921,7 +916,7 @@ thread_local! {
 type Needs = std::rc::Rc<[u32]>;
 
 /// What [`need_by_length`]'s answer depends on: query tokens, total, need, min, filter.
-type NeedsKey = (usize, u32, u32, u8, u8);
+type NeedsKey = (usize, u32, u32, u8, Filter);
 
 /// [`need_by_length`], computed.
 fn needs_of_lengths(spec: &Spec) -> Vec<u32> {
