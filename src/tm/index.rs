@@ -1634,13 +1634,13 @@ struct PairRows {
     stamp: (i64, u64),
     /// Point reads made without the copy since.
     reads: u64,
-    table: Option<PairTable>,
+    table: Option<BlobsByKey>,
 }
 
 impl PairRows {
     /// The copy of `fz_pair` to read `wanted` pairs from, made now if the batch has read
     /// enough; `None` outside a batch on `conn` and before that (the caller reads rows).
-    fn table_for(&mut self, conn: &Connection, wanted: usize) -> Result<Option<&PairTable>> {
+    fn table_for(&mut self, conn: &Connection, wanted: usize) -> Result<Option<&BlobsByKey>> {
         if self.conn != Some(conn as *const Connection as usize) {
             return Ok(None);
         }
@@ -1654,39 +1654,51 @@ impl PairRows {
             if self.reads < pair_reads_before_copy() {
                 return Ok(None);
             }
-            self.table = Some(PairTable::read(conn)?);
+            self.table = Some(read_pair_table(conn)?);
         }
         Ok(self.table.as_ref())
     }
 }
 
-/// The rows of `fz_pair` by key: each row's counts as a range of one buffer, found through
-/// the hasher the import's buffers use for gram keys ([`GramHasher`]: a pair's key ends in
-/// its bucket byte, 0 here).
-struct PairTable {
-    at: HashMap<i64, (u32, u32), std::hash::BuildHasherDefault<GramHasher>>,
-    counts: Vec<u8>,
+/// Blobs copied out of the database, by gram key: each a range of one buffer, found through
+/// the hasher the import's buffers use for gram keys ([`GramHasher`]: a bigram key ends in
+/// its bucket byte). A batch's copy of `fz_pair`, a lookup's copies of posting lists.
+#[derive(Default)]
+pub(crate) struct BlobsByKey {
+    at: HashMap<i64, (usize, usize), std::hash::BuildHasherDefault<GramHasher>>,
+    bytes: Vec<u8>,
 }
 
-impl PairTable {
-    fn read(conn: &Connection) -> Result<PairTable> {
-        let mut t = PairTable { at: HashMap::default(), counts: Vec::new() };
-        let mut q = conn.prepare("SELECT key, counts FROM fz_pair")?;
-        let mut read = q.query([])?;
-        while let Some(r) = read.next()? {
-            let blob = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-            let start = t.counts.len() as u32;
-            t.counts.extend_from_slice(blob);
-            t.at.insert(r.get(0)?, (start, t.counts.len() as u32));
-        }
-        Ok(t)
+impl BlobsByKey {
+    /// Keep a copy of `blob` under `key`.
+    pub(crate) fn add(&mut self, key: i64, blob: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(blob);
+        self.at.insert(key, (start, self.bytes.len()));
     }
 
-    /// The counts of `key`'s row, if it has one.
-    fn get(&self, key: i64) -> Option<&[u8]> {
+    /// The blob kept under `key`, if any.
+    pub(crate) fn get(&self, key: i64) -> Option<&[u8]> {
         let &(start, end) = self.at.get(&key)?;
-        self.counts.get(start as usize..end as usize)
+        self.bytes.get(start..end)
     }
+
+    /// Empty, keeping the buffers' capacity.
+    pub(crate) fn clear(&mut self) {
+        self.at.clear();
+        self.bytes.clear();
+    }
+}
+
+/// The rows of `fz_pair`, by key.
+fn read_pair_table(conn: &Connection) -> Result<BlobsByKey> {
+    let mut t = BlobsByKey::default();
+    let mut q = conn.prepare("SELECT key, counts FROM fz_pair")?;
+    let mut read = q.query([])?;
+    while let Some(r) = read.next()? {
+        t.add(r.get(0)?, r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?);
+    }
+    Ok(t)
 }
 
 /// Call `f` with the key, the postings and the stored list ([`encode_list`]) of each gram

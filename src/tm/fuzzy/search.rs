@@ -847,8 +847,7 @@ fn bigram_candidates(
 /// Posting lists copied out of the database by range scans, by key.
 #[derive(Default)]
 struct Preloaded {
-    bytes: Vec<u8>,
-    at: HashMapId<i64, (usize, usize)>,
+    lists: index::BlobsByKey,
     /// The pairs (bigram key with bucket byte 0) whose buckets of the window were all
     /// copied.
     scanned: HashMapId<i64, ()>,
@@ -856,22 +855,19 @@ struct Preloaded {
 
 impl Preloaded {
     fn clear(&mut self) {
-        self.bytes.clear();
-        self.at.clear();
+        self.lists.clear();
         self.scanned.clear();
     }
 
     fn add(&mut self, key: i64, list: &[u8]) {
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(list);
-        self.at.insert(key, (start, self.bytes.len()));
+        self.lists.add(key, list);
     }
 
     /// [`index::with_list`], from the copy when `key` was preloaded.
     fn with_list(&self, conn: &Connection, key: i64, f: impl FnOnce(&[u8])) -> Result<()> {
-        match self.at.get(&key) {
-            Some(&(a, b)) => {
-                f(&self.bytes[a..b]);
+        match self.lists.get(key) {
+            Some(list) => {
+                f(list);
                 Ok(())
             }
             None => index::with_list(conn, key, f),
