@@ -359,9 +359,9 @@ pub fn bigram_class(a: u64, b: u64) -> u64 {
 
 /// Length bucket of each token count (255: 255 or more): powers of two (1, 2–3, 4–7, …,
 /// 32–63, 64–127, 128–255), so the window a 75 % match allows (0.75–1.33 × the query)
-/// falls in one or two buckets. Measured (README): quarter- and half-wide buckets were
-/// up to 10 % faster at 1M units but put the index of a 10k-unit memory over twice the
-/// text it indexes (a row per pair and bucket, mostly single postings).
+/// falls in one or two buckets. Measured (benches/README.md): quarter- and half-wide
+/// buckets were up to 10 % faster at 1M units but put the index of a 10k-unit memory over
+/// twice the text it indexes (a row per pair and bucket, mostly single postings).
 const BUCKET_OF: [u8; 256] = {
     let mut table = [0u8; 256];
     let (mut bucket, mut end, mut len) = (0u8, 1usize, 1usize);
