@@ -5,6 +5,8 @@
 #
 #   benches/import_export.sh [UNITS]        (default 1000000; files under /tmp/tomo-bench)
 #   TOMO_BIN=/path/to/other/tomo benches/import_export.sh   (A/B: time another build, same input)
+#   TOMO_BENCH_RUNS=5 benches/import_export.sh              (import 5 times, a line each: the
+#                                                            machine's speed moves between runs)
 #
 # Targets (issue 2): import >= 200,000 units/s, export faster than import, peak memory
 # < 256 MB whatever the file size.
@@ -40,8 +42,10 @@ measure() { # label units command...
     'BEGIN { printf "%-28s wall %7.2f s %9.0f units/s | cpu %7.2f s %9.0f units/s | peak %6.1f MB\n", l, s, n / s, c, n / c, r / 1024 }'
 }
 
-rm -f "$DIR"/bench.db*
-measure "tomo import" "$N" "$TOMO" --db "$DIR/bench.db" import "$TMX"
+for run in $(seq "${TOMO_BENCH_RUNS:-1}"); do
+  rm -f "$DIR"/bench.db*
+  measure "tomo import" "$N" "$TOMO" --db "$DIR/bench.db" import "$TMX"
+done
 measure "tomo export (TMX)" "$N" "$TOMO" --db "$DIR/bench.db" export -o "$DIR/export.tmx"
 measure "tomo export (CSV)" "$N" "$TOMO" --db "$DIR/bench.db" export -o "$DIR/export.csv" --langs ja,en
 measure "python sqlite3 executemany" "$N" python3 benches/py_sqlite_import.py "$TMX" "$DIR/python.db"
