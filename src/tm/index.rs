@@ -444,8 +444,7 @@ pub fn keys_with_repeats_into(lang: &Lang, norm: &str, keys: &mut Vec<i64>) -> u
                     >> (64 - PAIR_SLOTS.trailing_zeros())) as usize;
                 let slot = &mut pairs[at];
                 if slot.first != prev.class || slot.second != next.class || slot.seed != seed {
-                    let pair = hash64(prev.pair_head, &next.class.to_le_bytes());
-                    *slot = PairKey { seed, first: prev.class, second: next.class, key: key_in(seed, pair) };
+                    *slot = PairKey::new(seed, &prev, next.class);
                 }
                 keys.push(in_bucket(slot.key, bucket));
                 keys[i - 1] = prev.key;
@@ -497,8 +496,11 @@ struct PairKey {
 }
 
 impl PairKey {
-    fn new(seed: u64, first: u64, second: u64) -> PairKey {
-        PairKey { seed, first, second, key: key_in(seed, bigram_class(first, second)) }
+    /// The key of the pair (`first`, `second`): [`bigram_class`] from `first`'s cached
+    /// first half.
+    fn new(seed: u64, first: &ClassKeys, second: u64) -> PairKey {
+        let pair = hash64(first.pair_head, &second.to_le_bytes());
+        PairKey { seed, first: first.class, second, key: key_in(seed, pair) }
     }
 }
 
@@ -517,7 +519,7 @@ thread_local! {
     // is always right.
     static CLASS_KEYS: RefCell<KeyCaches> = RefCell::new(KeyCaches {
         classes: vec![ClassKeys::new(0, 0); CLASS_SLOTS].into_boxed_slice(),
-        pairs: vec![PairKey::new(0, 0, 0); PAIR_SLOTS].into_boxed_slice(),
+        pairs: vec![PairKey::new(0, &ClassKeys::new(0, 0), 0); PAIR_SLOTS].into_boxed_slice(),
     });
 }
 
