@@ -9,8 +9,8 @@
 //!
 //! Into an empty memory the import is a bulk load: the indexes on the two hashes
 //! (`unit_by_key`, `variant_by_norm`) are dropped inside the transaction, rows are
-//! appended in rowid order (and to `variant_by_unit`, whose entries come in order),
-//! duplicates and earlier sources are told from in-memory sets ([`BulkSets`], on the
+//! appended in rowid order (a unit's variants with consecutive ids, the range its row
+//! holds), duplicates and earlier sources are told from in-memory sets ([`BulkSets`], on the
 //! preparing thread when there is one), and each hash index is built once at the end by
 //! one sort. Past [`BULK_UNITS_CAP`] units the indexes are built at once and the import
 //! goes on with probes, so memory stays bounded whatever the size of the file. A failed
@@ -372,6 +372,9 @@ pub(crate) struct Importer<'t, 'c> {
     /// The statements, prepared once: `prepare_cached` hashed the SQL text three times a
     /// unit (2 % of a bulk load's writing thread).
     statements: Statements<'t>,
+    /// The id of the next variant written: a unit's variants get consecutive ids, the
+    /// range its row holds (schema 9).
+    next_variant: i64,
 }
 
 /// The writing stage's statements, each prepared on first use.
@@ -450,11 +453,13 @@ impl<'t> Sticky<'t> {
 }
 
 /// Bind the parameters of a `unit` insert.
-fn bind_unit(ins: &mut Sticky<'_>, p: &PreparedUnit, created: &str, origin: Option<&str>) -> Result<()> {
+fn bind_unit(ins: &mut Sticky<'_>, p: &PreparedUnit, created: &str, origin: Option<&str>, first: i64) -> Result<()> {
     let unit = &p.unit;
     let (hi, lo) = key_halves(p.key);
     ins.value(1, hi)?;
     ins.value(14, lo)?;
+    ins.value(15, first)?;
+    ins.value(16, first + unit.variants.len() as i64 - 1)?;
     ins.text(2, unit.tuid.as_deref())?;
     ins.text(3, unit.srclang.as_ref().map(Lang::as_str))?;
     ins.text(4, Some(created))?;
@@ -486,11 +491,6 @@ impl<'t, 'c> Importer<'t, 'c> {
         let empty = memory_is_empty(tx)?;
         let cache_size = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         if empty {
-            // `variant_by_unit` stays: its entries come in order, appended as the rows
-            // stream (553M instructions of the writer at 100k units, against 420M for a
-            // sort at the end). Built at the end it was the last ~0.4 s of a 1M import
-            // with one core idle, once the lists' lay-out was done (8 interleaved runs:
-            // median wall 6.28 s dropped, 6.06 s kept; less wall per CPU second in 7).
             tx.execute_batch(DROP_HASH_INDEXES)?;
             // Appending rows in rowid order needs few pages cached; the memory is better
             // left to the in-memory sets and the index buffers (measured: same time with
@@ -506,6 +506,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             sets: BulkSets::new(caps()),
             judged: false,
             statements: Statements::default(),
+            next_variant: tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM variant", [], |r| r.get(0))?,
         })
     }
 
@@ -570,23 +571,23 @@ impl<'t, 'c> Importer<'t, 'c> {
                 self.tx,
                 &mut self.statements.unit,
                 "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
-                                   usage_count, last_used, attrs, notes, props, key_lo)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                   usage_count, last_used, attrs, notes, props, key_lo, first_variant, last_variant)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 Sticky::new,
             )?;
-            bind_unit(ins, p, created, origin)?;
+            bind_unit(ins, p, created, origin, self.next_variant)?;
             ins.execute()?;
         } else {
             let ins = prepared(
                 self.tx,
                 &mut self.statements.unit_unless_present,
                 "INSERT INTO unit (key, tuid, srclang, created, created_by, changed, changed_by, origin,
-                                   usage_count, last_used, attrs, notes, props, key_lo)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                                   usage_count, last_used, attrs, notes, props, key_lo, first_variant, last_variant)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
                  ON CONFLICT(key, key_lo) DO NOTHING",
                 Sticky::new,
             )?;
-            bind_unit(ins, p, created, origin)?;
+            bind_unit(ins, p, created, origin, self.next_variant)?;
             if ins.execute()? == 0 {
                 return Ok(Inserted::Present);
             }
@@ -603,8 +604,8 @@ impl<'t, 'c> Importer<'t, 'c> {
                 self.tx,
                 &mut self.statements.variant[i.min(VARIANT_STATEMENTS - 1)],
                 "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
-                                      context_prev, context_next, attrs, notes, props)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                      context_prev, context_next, attrs, notes, props, id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 Sticky::new,
             )?;
             vins.value(1, unit_id)?;
@@ -619,14 +620,13 @@ impl<'t, 'c> Importer<'t, 'c> {
             vins.text(10, pv.attrs.as_deref())?;
             vins.text(11, pv.notes.as_deref())?;
             vins.text(12, pv.props.as_deref())?;
+            // The unit's row holds its variants' range: their ids are given, one after the
+            // other.
+            let id = self.next_variant;
+            self.next_variant += 1;
+            vins.value(13, id)?;
             vins.execute()?;
-            index::on_variant_keys(
-                self.tx,
-                self.tx.last_insert_rowid(),
-                v.lang.base(),
-                &pv.index_keys,
-                pv.token_count,
-            )?;
+            index::on_variant_keys(self.tx, id, v.lang.base(), &pv.index_keys, pv.token_count)?;
         }
         Ok(Inserted::New { multiple })
     }
@@ -1139,10 +1139,51 @@ mod tests {
             vec![pair("雪。", "Snow."), pair("雪。", "Snow."), pair("雪。", "It snowed."), pair("雨。", "Rain.")];
         let r = tm.import(items, &ImportOptions::default()).unwrap();
         assert_eq!((r.read, r.new, r.present, r.multiple), (4, 3, 1, 1));
-        assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm"]);
         // The second import probes the rebuilt indexes.
         let r = tm.import(vec![pair("雨。", "Rain."), pair("雨。", "Rainy.")], &ImportOptions::default()).unwrap();
         assert_eq!((r.new, r.present, r.multiple), (1, 1, 1));
+    }
+
+    /// Each unit row holds the ids of its variants (schema 9), written by a bulk load and by
+    /// an import into a memory that has units, skipped duplicates included; a unit read back
+    /// has all its variants.
+    #[test]
+    fn a_unit_row_holds_the_range_of_its_variants() {
+        let mut tm = TranslationMemory::open_in_memory().unwrap();
+        let trio = |ja: &str, en: &str, ko: &str| {
+            Ok(ReadItem::Unit(Unit::new(vec![
+                Variant::from_plain(Lang::parse("ja").unwrap(), ja),
+                Variant::from_plain(Lang::parse("en").unwrap(), en),
+                Variant::from_plain(Lang::parse("ko").unwrap(), ko),
+            ])))
+        };
+        let one = || Ok(ReadItem::Unit(Unit::new(vec![Variant::from_plain(Lang::parse("en").unwrap(), "Alone.")])));
+        tm.import(vec![pair("雪。", "Snow."), trio("雨。", "Rain.", "비."), one()], &ImportOptions::default()).unwrap();
+        let r = tm
+            .import(
+                vec![pair("雪。", "Snow."), trio("風。", "Wind.", "바람."), pair("霧。", "Fog.")],
+                &ImportOptions::default(),
+            )
+            .unwrap();
+        assert_eq!((r.new, r.present), (2, 1));
+        let ranges: Vec<(i64, i64, i64, i64, i64)> = tm
+            .conn()
+            .prepare(
+                "SELECT u.id, u.first_variant, u.last_variant, min(v.id), max(v.id) FROM unit u
+                 JOIN variant v ON v.unit_id = u.id GROUP BY u.id ORDER BY u.id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let spans: Vec<(i64, i64)> = ranges.iter().map(|r| (r.1, r.2)).collect();
+        assert_eq!(spans, [(1, 2), (3, 5), (6, 6), (7, 9), (10, 11)]);
+        assert!(ranges.iter().all(|r| (r.1, r.2) == (r.3, r.4)), "{ranges:?}");
+        let wind = tm.unit(4).unwrap().unwrap();
+        let texts: Vec<&str> = wind.variants.iter().map(|v| v.plain.as_str()).collect();
+        assert_eq!(texts, ["風。", "Wind.", "바람."]);
     }
 
     #[test]
@@ -1150,7 +1191,7 @@ mod tests {
         let mut tm = TranslationMemory::open_in_memory().unwrap();
         let items = vec![pair("一。", "One."), Err(Error::parse("broken"))];
         assert!(tm.import(items, &ImportOptions::default()).is_err());
-        assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm"]);
         assert_eq!(tm.stats().unwrap().units, 0);
     }
 
@@ -1178,7 +1219,7 @@ mod tests {
                 };
                 TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
                 assert_eq!(got.unwrap(), want, "caps {caps:?}, stream {stream}");
-                assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+                assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm"]);
                 assert_eq!(units_undated(&tm), units_undated(&expected), "caps {caps:?}, stream {stream}");
             }
         }

@@ -1,6 +1,19 @@
 //! The translation memory: units and variants, the SQLite store, its schema, the fuzzy
 //! candidate index and the match scoring.
 
+/// `FROM` a unit `u` joined to its variants `v`, for `concat!` into a statement: the rows
+/// of the unit's range that are its own (schema 9; a unit's variants have consecutive ids,
+/// so the range is a few rows of one leaf, and `v.unit_id` only guards a memory edited by
+/// hand). The units are the outer loop (`CROSS JOIN`) and the `+` keeps SQLite from
+/// building an automatic index on `variant.unit_id` for the test: an export then reads
+/// both tables in rowid order, without a sort.
+macro_rules! unit_variants {
+    () => {
+        "unit u CROSS JOIN variant v ON v.id BETWEEN u.first_variant AND u.last_variant AND +v.unit_id = u.id"
+    };
+}
+pub(crate) use unit_variants;
+
 pub mod folder;
 pub mod fuzzy;
 mod import;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../tm/schema/006_fuzzy_pair_rows.sql"),
     include_str!("../../tm/schema/007_fast_hashes.sql"),
     include_str!("../../tm/schema/008_integer_keys.sql"),
+    include_str!("../../tm/schema/009_variant_ranges.sql"),
 ];
 
 /// Index of the migration that creates the fuzzy index (002).
@@ -317,7 +318,58 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(indexes, ["unit_by_key", "variant_by_norm", "variant_by_unit"]);
+        assert_eq!(indexes, ["unit_by_key", "variant_by_norm"]);
+    }
+
+    /// Issue 2: migration 009 gives each unit row the range of its variants' ids and drops
+    /// `variant_by_unit`; a unit whose variants are not together (a memory edited by hand)
+    /// gets the range around them, and is still read with its own variants only.
+    #[test]
+    fn migrating_from_version_8_gives_units_their_variant_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            create_at_version(&conn, 8);
+            conn.execute_batch(
+                "INSERT INTO unit (id, key, key_lo) VALUES (1, 1, 1), (2, 2, 2), (3, 3, 3);
+                 INSERT INTO variant (id, unit_id, lang, lang_base, plain, norm, norm_hash)
+                     VALUES (1, 1, 'en', 'en', 'One.', 'one.', 1),
+                            (2, 2, 'en', 'en', 'Two.', 'two.', 2),
+                            (3, 1, 'ja', 'ja', '一。', '一。', 3),
+                            (4, 2, 'ja', 'ja', '二。', '二。', 4),
+                            (5, 3, 'en', 'en', 'Three.', 'three.', 5),
+                            (6, 3, 'ja', 'ja', '三。', '三。', 6);",
+            )
+            .unwrap();
+        }
+        let tm = crate::tm::TranslationMemory::open(&path).unwrap();
+        let ranges: Vec<(i64, i64)> = tm
+            .conn()
+            .prepare("SELECT first_variant, last_variant FROM unit ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ranges, [(1, 3), (2, 4), (5, 6)]);
+        let indexes: i64 = tm
+            .conn()
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'variant_by_unit'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(indexes, 0);
+        for (id, want) in [(1, ["One.", "一。"]), (2, ["Two.", "二。"]), (3, ["Three.", "三。"])] {
+            let unit = tm.unit(id).unwrap().unwrap();
+            let texts: Vec<&str> = unit.variants.iter().map(|v| v.plain.as_str()).collect();
+            assert_eq!(texts, want, "unit {id}");
+        }
+        let mut exported = Vec::new();
+        tm.export(&crate::tm::ExportFilter::default(), &mut |u| {
+            exported.push(u.variants.iter().map(|v| v.plain.clone()).collect::<Vec<_>>());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(exported, [["One.", "一。"], ["Two.", "二。"], ["Three.", "三。"]]);
     }
 
     /// Issue 2: migration 007 recomputes the de-duplication keys and the text hashes with

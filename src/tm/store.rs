@@ -199,16 +199,17 @@ impl TranslationMemory {
     /// Stream the units that pass `filter`, in insertion order, to `sink`. Returns how many
     /// were written. Memory use does not grow with the size of the memory.
     pub fn export(&self, filter: &ExportFilter, sink: &mut dyn FnMut(Unit) -> Result<()>) -> Result<u64> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(concat!(
             "SELECT u.id, u.tuid, u.srclang, u.created, u.created_by, u.changed, u.changed_by, u.origin,
                     u.usage_count, u.last_used, u.attrs, u.notes, u.props,
                     v.lang, v.seg, v.plain, v.context_prev, v.context_next, v.attrs, v.notes, v.props
-             FROM unit u JOIN variant v ON v.unit_id = u.id
-             WHERE (?1 IS NULL OR instr(coalesce(u.origin, ''), ?1) > 0)
+             FROM ",
+            super::unit_variants!(),
+            " WHERE (?1 IS NULL OR instr(coalesce(u.origin, ''), ?1) > 0)
                AND (?2 IS NULL OR coalesce(u.changed, u.created, '') >= ?2)
                AND (?3 IS NULL OR coalesce(u.changed, u.created, '') < ?3)
-             ORDER BY u.id, v.id",
-        )?;
+             ORDER BY u.id, v.id"
+        ))?;
         let mut rows = stmt.query(params![filter.origin, filter.since, filter.until])?;
         let mut current: Option<(i64, Unit)> = None;
         let mut written = 0u64;
@@ -245,10 +246,11 @@ impl TranslationMemory {
         let Some(mut unit) = stmt.query_row([id], unit_from_row).optional()? else {
             return Ok(None);
         };
-        let mut vstmt = self.conn.prepare_cached(
-            "SELECT lang, seg, plain, context_prev, context_next, attrs, notes, props
-             FROM variant WHERE unit_id = ?1 ORDER BY id",
-        )?;
+        let mut vstmt = self.conn.prepare_cached(concat!(
+            "SELECT v.lang, v.seg, v.plain, v.context_prev, v.context_next, v.attrs, v.notes, v.props FROM ",
+            super::unit_variants!(),
+            " WHERE u.id = ?1 ORDER BY v.id"
+        ))?;
         let mut rows = vstmt.query([id])?;
         while let Some(row) = rows.next()? {
             unit.variants.push(variant_from_row(row, 0)?);

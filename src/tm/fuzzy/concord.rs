@@ -194,9 +194,11 @@ impl TranslationMemory {
         } else {
             (String::new(), String::new(), text.clone())
         };
-        let mut q = self
-            .conn()
-            .prepare_cached("SELECT lang, plain FROM variant WHERE unit_id = ?1 AND id <> ?2 ORDER BY id")?;
+        let mut q = self.conn().prepare_cached(concat!(
+            "SELECT v.lang, v.plain FROM ",
+            crate::tm::unit_variants!(),
+            " WHERE u.id = ?1 AND v.id <> ?2 ORDER BY v.id"
+        ))?;
         let others = q
             .query_map(rusqlite::params![unit, vid], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<(String, String)>>>()?;

@@ -177,7 +177,11 @@ impl TranslationMemory {
 
     /// The plain text of the unit's variant in `to` (exact tag preferred over a fallback).
     fn target_of(&self, unit: i64, source_variant: i64, to: &Lang) -> Result<Option<String>> {
-        let mut q = self.conn().prepare_cached("SELECT id, lang, plain FROM variant WHERE unit_id = ?1 ORDER BY id")?;
+        let mut q = self.conn().prepare_cached(concat!(
+            "SELECT v.id, v.lang, v.plain FROM ",
+            crate::tm::unit_variants!(),
+            " WHERE u.id = ?1 ORDER BY v.id"
+        ))?;
         let mut rows = q.query([unit])?;
         let mut fallback = None;
         while let Some(r) = rows.next()? {

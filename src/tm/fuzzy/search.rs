@@ -463,7 +463,8 @@ fn mask_numbers(text: &str) -> String {
 
 /// Does the unit have a variant in `to` other than the source variant?
 fn has_target(conn: &Connection, unit: i64, source_variant: i64, to: &Lang) -> Result<bool> {
-    let mut q = conn.prepare_cached("SELECT id, lang FROM variant WHERE unit_id = ?1")?;
+    let mut q =
+        conn.prepare_cached(concat!("SELECT v.id, v.lang FROM ", crate::tm::unit_variants!(), " WHERE u.id = ?1"))?;
     let mut rows = q.query([unit])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
