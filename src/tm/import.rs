@@ -372,8 +372,9 @@ pub(crate) struct Importer<'t, 'c> {
     /// The statements, prepared once: `prepare_cached` hashed the SQL text three times a
     /// unit (2 % of a bulk load's writing thread).
     statements: Statements<'t>,
-    /// The id of the next variant written: a unit's variants get consecutive ids, the
-    /// range its row holds (schema 9).
+    /// The id the next variant gets (SQLite gives a row appended to the table the largest
+    /// id plus one): a unit's variants get consecutive ids, the range its row holds
+    /// (schema 9).
     next_variant: i64,
 }
 
@@ -604,8 +605,8 @@ impl<'t, 'c> Importer<'t, 'c> {
                 self.tx,
                 &mut self.statements.variant[i.min(VARIANT_STATEMENTS - 1)],
                 "INSERT INTO variant (unit_id, lang, lang_base, seg, plain, norm, norm_hash,
-                                      context_prev, context_next, attrs, notes, props, id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                      context_prev, context_next, attrs, notes, props)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 Sticky::new,
             )?;
             vins.value(1, unit_id)?;
@@ -620,12 +621,21 @@ impl<'t, 'c> Importer<'t, 'c> {
             vins.text(10, pv.attrs.as_deref())?;
             vins.text(11, pv.notes.as_deref())?;
             vins.text(12, pv.props.as_deref())?;
-            // The unit's row holds its variants' range: their ids are given, one after the
-            // other.
-            let id = self.next_variant;
-            self.next_variant += 1;
-            vins.value(13, id)?;
             vins.execute()?;
+            // The unit's row holds its variants' range, the ids SQLite gives rows appended
+            // to the table (the largest plus one; binding the id instead made SQLite
+            // descend the table to check it, 1,000 instructions a row).
+            let id = self.tx.last_insert_rowid();
+            if id != self.next_variant {
+                return Err(Error::new(
+                    ErrorKind::Database,
+                    format!(
+                        "variant stored as row {id}, not {}: the memory's variant ids are exhausted",
+                        self.next_variant
+                    ),
+                ));
+            }
+            self.next_variant += 1;
             index::on_variant_keys(self.tx, id, v.lang.base(), &pv.index_keys, pv.token_count)?;
         }
         Ok(Inserted::New { multiple })
