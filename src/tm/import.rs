@@ -7,14 +7,15 @@
 //! runs the first stage on two threads of their own, so reading and preparing overlap with
 //! SQLite's work.
 //!
-//! Into an empty memory the import is a bulk load: the indexes on the two hashes
-//! (`unit_by_key`, `variant_by_norm`) are dropped inside the transaction, rows are
-//! appended in rowid order (a unit's variants with consecutive ids, the range its row
-//! holds), duplicates and earlier sources are told from in-memory sets ([`BulkSets`], on the
-//! preparing thread when there is one), and each hash index is built once at the end by
-//! one sort. Past [`BULK_UNITS_CAP`] units the indexes are built at once and the import
-//! goes on with probes, so memory stays bounded whatever the size of the file. A failed
-//! import rolls the dropped indexes back with everything else.
+//! Into an empty memory the import is a bulk load: the index on the unit keys
+//! (`unit_by_key`) is dropped inside the transaction, rows are appended in rowid order (a
+//! unit's variants with consecutive ids, the range its row holds), duplicates and earlier
+//! sources are told from in-memory sets ([`BulkSets`], on the preparing thread when there
+//! is one), the variants' `norm_key` rows are collected, and at the end they are sorted
+//! and appended in order and the index is built by one sort. Past [`BULK_UNITS_CAP`] units
+//! this is done at once and the import goes on with probes, so memory stays bounded
+//! whatever the size of the file. A failed import rolls the dropped index back with
+//! everything else.
 
 use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
@@ -23,7 +24,7 @@ use rusqlite::{Statement, Transaction, params};
 
 use super::fuzzy::score::IdHasher;
 use super::index;
-use super::store::{ImportOptions, ImportReport, SkipReport, TranslationMemory, norm_hash};
+use super::store::{ImportOptions, ImportReport, SkipReport, TranslationMemory, norm_hash, norm_key, norm_key_range};
 use super::unit::Unit;
 use crate::error::{Error, ErrorKind, Result};
 use crate::formats::{ReadItem, Skip};
@@ -72,17 +73,14 @@ const BULK_CACHE_KIB: i64 = -16_000;
 /// The page cache while a bulk load builds its indexes (4 MB): the sorter's run size.
 const SORT_CACHE_KIB: i64 = -4_000;
 
-/// Worker threads for SQLite's sorter while a bulk load builds its indexes: the cores
-/// beyond the `busy` ones (the connection's own thread sorts too), at most 3.
-///
-/// Two are busy while the first index is built: the fuzzy lists are laid out on another
-/// core meanwhile (`index::on_import_finishing`), and a half-way switch to the indexes has
-/// the reading and preparing threads still busy. On two cores a worker only took turns
-/// with them: 1M units, 8 interleaved runs, median wall 6.83 s with one, 6.44 s without,
-/// and less CPU in every run. One is busy while the last is built at the import's end: the
-/// lay-out is done by then (`variant_by_norm`, built first, takes longer). 1M units, 8
-/// runs: the two builds 1.28-1.77 s (median 1.42) with `unit_by_key` first and no worker,
-/// 1.17-1.47 s (median 1.27) this way.
+/// Worker threads for SQLite's sorter while a bulk load builds its index on the unit keys
+/// at its end: the cores beyond the `busy` one (the connection's own thread sorts too),
+/// at most 3. The fuzzy lists are laid out on another core meanwhile
+/// (`index::on_import_finishing`), for about as long as the `norm_key` rows take before
+/// the index; with or without a worker on two cores, 1M units took the same (6
+/// interleaved runs each, schema 10). A half-way switch to probing, with the reading and
+/// preparing threads still busy, builds it without a worker (on two cores one only took
+/// turns with them: 8 runs, median wall 6.83 s with one, 6.44 s without).
 fn sort_threads(busy: usize) -> i64 {
     std::thread::available_parallelism().map_or(0, |n| n.get().saturating_sub(busy).min(3) as i64)
 }
@@ -376,6 +374,8 @@ pub(crate) struct Importer<'t, 'c> {
     /// id plus one): a unit's variants get consecutive ids, the range its row holds
     /// (schema 9).
     next_variant: i64,
+    /// The `norm_key` rows of a bulk load's variants, written sorted at its end.
+    norm_keys: Vec<i64>,
 }
 
 /// The writing stage's statements, each prepared on first use.
@@ -388,6 +388,7 @@ struct Statements<'t> {
     /// language bound (one statement for all alternated ja/en and bound both tags every time).
     variant: [Option<Sticky<'t>>; VARIANT_STATEMENTS],
     source_seen: Option<Statement<'t>>,
+    norm_key: Option<Statement<'t>>,
 }
 
 /// Variant insert statements kept, one per position in the unit ([`Statements::variant`]).
@@ -492,7 +493,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         let empty = memory_is_empty(tx)?;
         let cache_size = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         if empty {
-            tx.execute_batch(DROP_HASH_INDEXES)?;
+            tx.execute_batch("DROP INDEX unit_by_key;")?;
             // Appending rows in rowid order needs few pages cached; the memory is better
             // left to the in-memory sets and the index buffers (measured: same time with
             // 16 MB as with 64 MB, 50 MB less at the peak).
@@ -508,6 +509,9 @@ impl<'t, 'c> Importer<'t, 'c> {
             judged: false,
             statements: Statements::default(),
             next_variant: tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM variant", [], |r| r.get(0))?,
+            // At most the variants the sets hold (`SEEN_SOURCES_CAP`): reserved, not
+            // touched, so the vector never grows by copying.
+            norm_keys: if empty { Vec::with_capacity(caps().1.saturating_add(64).min(1 << 23)) } else { Vec::new() },
         })
     }
 
@@ -523,12 +527,9 @@ impl<'t, 'c> Importer<'t, 'c> {
             // (the page cache, the index buffers and the sorter at once were 273 MB for 2M
             // units with 64 MB runs).
             self.tx.pragma_update(None, "cache_size", SORT_CACHE_KIB)?;
-            // SQLite's sorter sorts and writes its runs on worker threads where cores are
-            // left for them (`sort_threads`).
-            self.tx.pragma_update(None, "threads", sort_threads(2))?;
-            // The larger index first, while the lists are laid out on another core; at
-            // the import's end the smaller one then has the core the lay-out left.
-            self.tx.execute_batch(CREATE_NORM_INDEX)?;
+            // The variants' keys first, while the lists are laid out on another core; the
+            // index then has the core the lay-out leaves at the import's end.
+            self.write_norm_keys()?;
             if at_end {
                 self.tx.pragma_update(None, "threads", sort_threads(1))?;
             }
@@ -537,6 +538,22 @@ impl<'t, 'c> Importer<'t, 'c> {
             // The probes after want the whole cache.
             self.tx.pragma_update(None, "cache_size", self.cache_size)?;
             self.bulk = false;
+        }
+        Ok(())
+    }
+
+    /// Append the bulk load's `norm_key` rows, sorted, a chunk per statement (through
+    /// `rarray`: one statement execution a row cost 0.55 s at 1M units, against 0.44 s
+    /// this way and 0.76 s for SQLite to build an index on `variant.norm_hash`).
+    fn write_norm_keys(&mut self) -> Result<()> {
+        /// Keys per statement: the chunk's `Value`s are 24 bytes each.
+        const CHUNK: usize = 1 << 16;
+        let mut keys = std::mem::take(&mut self.norm_keys);
+        keys.sort_unstable();
+        let mut append = self.tx.prepare("INSERT INTO norm_key (k) SELECT value FROM rarray(?1)")?;
+        for chunk in keys.chunks(CHUNK) {
+            let values: Vec<rusqlite::types::Value> = chunk.iter().map(|&k| k.into()).collect();
+            append.execute([std::rc::Rc::new(values)])?;
         }
         Ok(())
     }
@@ -636,6 +653,14 @@ impl<'t, 'c> Importer<'t, 'c> {
                 ));
             }
             self.next_variant += 1;
+            let key = norm_key(pv.hash, id);
+            if self.bulk {
+                self.norm_keys.push(key);
+            } else {
+                let q =
+                    prepared(self.tx, &mut self.statements.norm_key, "INSERT INTO norm_key (k) VALUES (?1)", |s| s)?;
+                q.execute([key])?;
+            }
             index::on_variant_keys(self.tx, id, v.lang.base(), &pv.index_keys, pv.token_count)?;
         }
         Ok(Inserted::New { multiple })
@@ -646,10 +671,12 @@ impl<'t, 'c> Importer<'t, 'c> {
         let q = prepared(
             self.tx,
             &mut self.statements.source_seen,
-            "SELECT 1 FROM variant WHERE norm_hash = ?1 AND unit_id <> ?2 LIMIT 1",
+            "SELECT 1 FROM norm_key n JOIN variant v ON v.id = n.k & 4294967295
+             WHERE n.k BETWEEN ?1 AND ?2 AND v.norm_hash = ?3 AND v.unit_id <> ?4 LIMIT 1",
             |stmt| stmt,
         )?;
-        Ok(q.exists(params![hash, unit_id])?)
+        let (lo, hi) = norm_key_range(hash);
+        Ok(q.exists(params![lo, hi, hash, unit_id])?)
     }
 }
 
@@ -857,15 +884,9 @@ pub(crate) fn key_halves(key: u128) -> (i64, i64) {
     ((key >> 64) as u64 as i64, key as u64 as i64)
 }
 
-/// The indexes on the two hashes (the key's since schema 8, when its halves became two
-/// columns): a bulk load drops them and builds them at its end.
+/// The index on the de-duplication key (on its two halves since schema 8): a bulk load
+/// drops it and builds it at its end.
 const CREATE_KEY_INDEX: &str = "CREATE UNIQUE INDEX unit_by_key ON unit (key, key_lo);";
-
-/// See [`CREATE_KEY_INDEX`].
-const CREATE_NORM_INDEX: &str = "CREATE INDEX variant_by_norm ON variant (norm_hash);";
-
-/// See [`CREATE_KEY_INDEX`].
-const DROP_HASH_INDEXES: &str = "DROP INDEX unit_by_key; DROP INDEX variant_by_norm;";
 
 /// Migration 008: split every `unit.key`, a 16-byte big-endian blob, into its two
 /// halves ([`key_halves`]), then build `unit_by_key` on them (also into a new memory).
@@ -907,7 +928,8 @@ fn unit_ranges(tx: &Transaction<'_>) -> Result<impl Iterator<Item = (i64, i64)>>
 /// ([`norm_hash`]) of a memory written with the FNV-1a hashes of schema 6 and before,
 /// with the two indexes on them dropped meanwhile and built again after (one sort each).
 pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch(DROP_HASH_INDEXES)?;
+    // The indexes of schema 6 on the two hashes (`variant_by_norm` until schema 10).
+    tx.execute_batch("DROP INDEX unit_by_key; DROP INDEX variant_by_norm;")?;
     let mut read = tx.prepare(
         "SELECT id, unit_id, lang, lang_base, seg, plain, norm FROM variant
          WHERE unit_id BETWEEN ?1 AND ?2 ORDER BY unit_id",
@@ -933,7 +955,7 @@ pub(crate) fn rekey_in(tx: &Transaction<'_>) -> Result<()> {
     }
     // The key's index as schema 7 had it, on the 16-byte blob (migration 008 splits it).
     tx.execute_batch("CREATE UNIQUE INDEX unit_by_key ON unit (key);")?;
-    tx.execute_batch(CREATE_NORM_INDEX)?;
+    tx.execute_batch("CREATE INDEX variant_by_norm ON variant (norm_hash);")?;
     Ok(())
 }
 
@@ -993,6 +1015,29 @@ mod tests {
         drop(syncing);
         assert_eq!(std::fs::read(&path).unwrap().len(), 1 << 16);
         assert!(WriteBack::start(&dir.path().join("missing.db")).is_none());
+    }
+
+    /// `norm_key` holds exactly the key of each variant (schema 10).
+    fn assert_norm_keys(tm: &TranslationMemory) {
+        let all = |sql: &str| -> Vec<i64> {
+            tm.conn()
+                .prepare(sql)
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let mut want: Vec<i64> = tm
+            .conn()
+            .prepare("SELECT norm_hash, id FROM variant")
+            .unwrap()
+            .query_map([], |r| Ok(norm_key(r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        want.sort_unstable();
+        assert_eq!(all("SELECT k FROM norm_key ORDER BY k"), want);
     }
 
     fn index_names(tm: &TranslationMemory) -> Vec<String> {
@@ -1149,7 +1194,8 @@ mod tests {
             vec![pair("雪。", "Snow."), pair("雪。", "Snow."), pair("雪。", "It snowed."), pair("雨。", "Rain.")];
         let r = tm.import(items, &ImportOptions::default()).unwrap();
         assert_eq!((r.read, r.new, r.present, r.multiple), (4, 3, 1, 1));
-        assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm"]);
+        assert_eq!(index_names(&tm), ["unit_by_key"]);
+        assert_norm_keys(&tm);
         // The second import probes the rebuilt indexes.
         let r = tm.import(vec![pair("雨。", "Rain."), pair("雨。", "Rainy.")], &ImportOptions::default()).unwrap();
         assert_eq!((r.new, r.present, r.multiple), (1, 1, 1));
@@ -1201,7 +1247,8 @@ mod tests {
         let mut tm = TranslationMemory::open_in_memory().unwrap();
         let items = vec![pair("一。", "One."), Err(Error::parse("broken"))];
         assert!(tm.import(items, &ImportOptions::default()).is_err());
-        assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm"]);
+        assert_eq!(index_names(&tm), ["unit_by_key"]);
+        assert_norm_keys(&tm);
         assert_eq!(tm.stats().unwrap().units, 0);
     }
 
@@ -1229,7 +1276,8 @@ mod tests {
                 };
                 TEST_CAPS.with(|c| c.set((BULK_UNITS_CAP, SEEN_SOURCES_CAP)));
                 assert_eq!(got.unwrap(), want, "caps {caps:?}, stream {stream}");
-                assert_eq!(index_names(&tm), ["unit_by_key", "variant_by_norm"]);
+                assert_eq!(index_names(&tm), ["unit_by_key"]);
+                assert_norm_keys(&tm);
                 assert_eq!(units_undated(&tm), units_undated(&expected), "caps {caps:?}, stream {stream}");
             }
         }

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../tm/schema/007_fast_hashes.sql"),
     include_str!("../../tm/schema/008_integer_keys.sql"),
     include_str!("../../tm/schema/009_variant_ranges.sql"),
+    include_str!("../../tm/schema/010_norm_keys.sql"),
 ];
 
 /// Index of the migration that creates the fuzzy index (002).
@@ -311,6 +312,8 @@ mod tests {
         conn.execute("DELETE FROM unit WHERE id = 5", []).unwrap();
         let left: i64 = conn.query_row("SELECT count(*) FROM variant", [], |r| r.get(0)).unwrap();
         assert_eq!(left, 1);
+        let keys: i64 = conn.query_row("SELECT count(*) FROM norm_key", [], |r| r.get(0)).unwrap();
+        assert_eq!(keys, 1, "the deleted variants' keys went with them");
         let indexes: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             .unwrap()
@@ -318,7 +321,7 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(indexes, ["unit_by_key", "variant_by_norm"]);
+        assert_eq!(indexes, ["unit_by_key"]);
     }
 
     /// Issue 2: migration 009 gives each unit row the range of its variants' ids and drops
@@ -415,13 +418,23 @@ mod tests {
             assert_eq!(hash, crate::tm::store::norm_hash(&lang_base, &norm), "{norm}");
         }
         let indexes: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('unit_by_key', 'variant_by_norm')",
-                [],
-                |r| r.get(0),
-            )
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'unit_by_key'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
-        assert_eq!(indexes, 2, "both indexes are built again");
+        assert_eq!(indexes, 1, "the key's index is built again");
+        // 010 then turned the index on the hashes into `norm_key`, from the new hashes.
+        let keys: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT v.norm_hash, v.id, n.k FROM variant v LEFT JOIN norm_key n ON n.k & 4294967295 = v.id ORDER BY v.id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(keys.len(), 3);
+        for (hash, id, k) in keys {
+            assert_eq!(k, crate::tm::store::norm_key(hash, id));
+        }
         let (hi, lo) = key(1);
         assert!(conn.execute("INSERT INTO unit (key, key_lo) VALUES (?1, ?2)", [hi, lo]).is_err(), "still unique");
     }

@@ -142,6 +142,7 @@ impl TranslationMemory {
         // A lookup alone keeps about a dozen statements prepared; re-preparing evicted ones
         // showed in its profile.
         conn.set_prepared_statement_cache_capacity(64);
+        rusqlite::vtab::array::load_module(&conn)?;
         schema::migrate(&mut conn)?;
         Ok(TranslationMemory { conn, path })
     }
@@ -319,6 +320,20 @@ impl TranslationMemory {
 pub fn norm_hash(lang_base: &str, norm: &str) -> i64 {
     let seed = xxhash_rust::xxh3::xxh3_64(lang_base.as_bytes());
     xxhash_rust::xxh3::xxh3_64_with_seed(norm.as_bytes(), seed) as i64
+}
+
+/// The `norm_key` row of variant `id` whose `norm_hash` is `hash` (schema 10): the hash's
+/// high 32 bits above the id's 32, so a text's variants are one range of keys
+/// ([`norm_key_range`]). Variant ids fit in 32 bits (the fuzzy index's postings hold them so).
+pub(crate) fn norm_key(hash: i64, id: i64) -> i64 {
+    (hash & !0xFFFF_FFFF) | (id & 0xFFFF_FFFF)
+}
+
+/// The `norm_key` range holding every variant whose `norm_hash` has the high 32 bits of
+/// `hash` (rows of other hashes sharing them are told apart by the full hash on the row).
+pub(crate) fn norm_key_range(hash: i64) -> (i64, i64) {
+    let lo = hash & !0xFFFF_FFFF;
+    (lo, lo | 0xFFFF_FFFF)
 }
 
 pub(crate) const FNV_OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
