@@ -374,8 +374,12 @@ pub(crate) struct Importer<'t, 'c> {
     /// id plus one): a unit's variants get consecutive ids, the range its row holds
     /// (schema 9).
     next_variant: i64,
-    /// The `norm_key` rows of a bulk load's variants, written sorted at its end.
-    norm_keys: Vec<i64>,
+    /// A bulk load's variants, for their `norm_key` rows written sorted at its end: the
+    /// high half of each one's hash, in id order from `first_bulk_variant` (4 bytes a
+    /// variant while the sets and the postings buffers are at their largest; the keys
+    /// are made once the sets are gone).
+    norm_hashes: Vec<u32>,
+    first_bulk_variant: i64,
 }
 
 /// The writing stage's statements, each prepared on first use.
@@ -499,6 +503,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             // 16 MB as with 64 MB, 50 MB less at the peak).
             tx.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         }
+        let next_variant = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM variant", [], |r| r.get(0))?;
         Ok(Importer {
             tx,
             origin: opts.origin.as_deref(),
@@ -508,10 +513,11 @@ impl<'t, 'c> Importer<'t, 'c> {
             sets: BulkSets::new(caps()),
             judged: false,
             statements: Statements::default(),
-            next_variant: tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM variant", [], |r| r.get(0))?,
+            next_variant,
             // At most the variants the sets hold (`SEEN_SOURCES_CAP`): reserved, not
             // touched, so the vector never grows by copying.
-            norm_keys: if empty { Vec::with_capacity(caps().1.saturating_add(64).min(1 << 23)) } else { Vec::new() },
+            norm_hashes: if empty { Vec::with_capacity(caps().1.saturating_add(64).min(1 << 23)) } else { Vec::new() },
+            first_bulk_variant: next_variant,
         })
     }
 
@@ -548,7 +554,12 @@ impl<'t, 'c> Importer<'t, 'c> {
     fn write_norm_keys(&mut self) -> Result<()> {
         /// Keys per statement: the chunk's `Value`s are 24 bytes each.
         const CHUNK: usize = 1 << 16;
-        let mut keys = std::mem::take(&mut self.norm_keys);
+        let first = self.first_bulk_variant;
+        let mut keys: Vec<i64> = std::mem::take(&mut self.norm_hashes)
+            .into_iter()
+            .zip(first..)
+            .map(|(high, id)| norm_key(i64::from(high as i32) << 32, id))
+            .collect();
         keys.sort_unstable();
         let mut append = self.tx.prepare("INSERT INTO norm_key (k) SELECT value FROM rarray(?1)")?;
         for chunk in keys.chunks(CHUNK) {
@@ -653,13 +664,12 @@ impl<'t, 'c> Importer<'t, 'c> {
                 ));
             }
             self.next_variant += 1;
-            let key = norm_key(pv.hash, id);
             if self.bulk {
-                self.norm_keys.push(key);
+                self.norm_hashes.push((pv.hash >> 32) as u32);
             } else {
                 let q =
                     prepared(self.tx, &mut self.statements.norm_key, "INSERT INTO norm_key (k) VALUES (?1)", |s| s)?;
-                q.execute([key])?;
+                q.execute([norm_key(pv.hash, id)])?;
             }
             index::on_variant_keys(self.tx, id, v.lang.base(), &pv.index_keys, pv.token_count)?;
         }
