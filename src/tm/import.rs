@@ -320,16 +320,18 @@ impl TranslationMemory {
                         // Once the reader is done the units come back: dropped here then.
                         let _ = units_tx.send(units);
                     }
-                    let batch = raw
-                        .into_iter()
-                        .map(|item| {
-                            let mut prepared = prepare_into(item, spare.pop());
-                            if let (Ok(Prepared::Unit(p)), Some(sets)) = (&mut prepared, &mut sets) {
+                    let mut batch: Vec<Result<Prepared>> =
+                        raw.into_iter().map(|item| prepare_into(item, spare.pop())).collect();
+                    // Judged after the whole batch is prepared: the sets' probes, a cache
+                    // miss or two each, then run back to back and overlap, instead of each
+                    // waiting alone between two units' thousands of instructions.
+                    if let Some(sets) = &mut sets {
+                        for prepared in &mut batch {
+                            if let Ok(Prepared::Unit(p)) = prepared {
                                 p.verdict = sets.judge(p);
                             }
-                            prepared
-                        })
-                        .collect();
+                        }
+                    }
                     if tx.send(batch).is_err() {
                         return;
                     }
