@@ -494,7 +494,7 @@ pub(crate) enum Inserted {
 }
 
 impl<'t, 'c> Importer<'t, 'c> {
-    /// Start writing into `tx`; into an empty memory, drop the secondary indexes.
+    /// Start writing into `tx`; into an empty memory, drop the index on the unit keys.
     pub(crate) fn new(tx: &'t Transaction<'c>, opts: &'t ImportOptions) -> Result<Self> {
         let empty = memory_is_empty(tx)?;
         let cache_size = tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
@@ -535,8 +535,8 @@ impl<'t, 'c> Importer<'t, 'c> {
             // (the page cache, the index buffers and the sorter at once were 273 MB for 2M
             // units with 64 MB runs).
             self.tx.pragma_update(None, "cache_size", SORT_CACHE_KIB)?;
-            // The variants' keys first, while the lists are laid out on another core; the
-            // index then has the core the lay-out leaves at the import's end.
+            // The variants' keys, then the index, while the lists are laid out on another
+            // core (the lay-out is the longer of the two).
             self.write_norm_keys()?;
             if at_end {
                 self.tx.pragma_update(None, "threads", sort_threads(1))?;
