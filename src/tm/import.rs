@@ -377,11 +377,10 @@ pub(crate) struct Importer<'t, 'c> {
     /// (schema 9).
     next_variant: i64,
     /// A bulk load's variants, for their `norm_key` rows written sorted at its end: the
-    /// high half of each one's hash, in id order from `first_bulk_variant` (4 bytes a
-    /// variant while the sets and the postings buffers are at their largest; the keys
-    /// are made once the sets are gone).
+    /// high half of each one's hash, in id order up to `next_variant` (4 bytes a variant
+    /// while the sets and the postings buffers are at their largest; the keys are made
+    /// once the sets are gone).
     norm_hashes: Vec<u32>,
-    first_bulk_variant: i64,
 }
 
 /// The writing stage's statements, each prepared on first use.
@@ -505,7 +504,6 @@ impl<'t, 'c> Importer<'t, 'c> {
             // 16 MB as with 64 MB, 50 MB less at the peak).
             tx.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         }
-        let next_variant = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM variant", [], |r| r.get(0))?;
         Ok(Importer {
             tx,
             origin: opts.origin.as_deref(),
@@ -515,11 +513,10 @@ impl<'t, 'c> Importer<'t, 'c> {
             sets: BulkSets::new(caps()),
             judged: false,
             statements: Statements::default(),
-            next_variant,
+            next_variant: tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM variant", [], |r| r.get(0))?,
             // At most the variants the sets hold (`SEEN_SOURCES_CAP`): reserved, not
             // touched, so the vector never grows by copying.
             norm_hashes: if empty { Vec::with_capacity(caps().1.saturating_add(64).min(1 << 23)) } else { Vec::new() },
-            first_bulk_variant: next_variant,
         })
     }
 
@@ -557,7 +554,8 @@ impl<'t, 'c> Importer<'t, 'c> {
     fn write_norm_keys(&mut self) -> Result<()> {
         /// Keys per statement: the chunk's `Value`s are 24 bytes each.
         const CHUNK: usize = 1 << 16;
-        let first = self.first_bulk_variant;
+        // Every variant of the bulk load left its hash here and took the next id.
+        let first = self.next_variant - self.norm_hashes.len() as i64;
         let mut keys: Vec<i64> = std::mem::take(&mut self.norm_hashes)
             .into_iter()
             .zip(first..)
@@ -684,8 +682,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         let q = prepared(
             self.tx,
             &mut self.statements.source_seen,
-            "SELECT 1 FROM norm_key n JOIN variant v ON v.id = n.k & 4294967295
-             WHERE n.k BETWEEN ?1 AND ?2 AND v.norm_hash = ?3 AND v.unit_id <> ?4 LIMIT 1",
+            concat!("SELECT 1 FROM ", super::same_text_variants!(), " AND v.unit_id <> ?4 LIMIT 1"),
             |stmt| stmt,
         )?;
         let (lo, hi) = norm_key_range(hash);

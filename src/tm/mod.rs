@@ -14,6 +14,16 @@ macro_rules! unit_variants {
 }
 pub(crate) use unit_variants;
 
+/// `FROM` the variants `v` whose normalized text has the hash `?3`, for `concat!` into a
+/// statement whose `?1` and `?2` are the hash's [`store::norm_key_range`] (schema 10): the
+/// ids of the `norm_key` rows in the range, kept when the row's full hash is `?3`.
+macro_rules! same_text_variants {
+    () => {
+        "norm_key n JOIN variant v ON v.id = n.k & 4294967295 WHERE n.k BETWEEN ?1 AND ?2 AND v.norm_hash = ?3"
+    };
+}
+pub(crate) use same_text_variants;
+
 pub mod folder;
 pub mod fuzzy;
 mod import;

@@ -204,10 +204,11 @@ impl TranslationMemory {
     /// Does another unit hold the same (normalized) source, whose `norm_hash` is `hash`,
     /// with a translation in `to`?
     fn has_other_translations(&self, hash: i64, unit: i64, from: &Lang, to: &Lang) -> Result<bool> {
-        let mut q = self.conn().prepare_cached(
-            "SELECT s.lang, s.id, s.unit_id FROM norm_key n JOIN variant s ON s.id = n.k & 4294967295
-             WHERE n.k BETWEEN ?1 AND ?2 AND s.norm_hash = ?3 AND s.unit_id <> ?4",
-        )?;
+        let mut q = self.conn().prepare_cached(concat!(
+            "SELECT v.lang, v.id, v.unit_id FROM ",
+            crate::tm::same_text_variants!(),
+            " AND v.unit_id <> ?4"
+        ))?;
         let (lo, hi) = crate::tm::store::norm_key_range(hash);
         let others: Vec<(String, i64, i64)> = q
             .query_map(rusqlite::params![lo, hi, hash, unit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
